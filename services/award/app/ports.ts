@@ -1,0 +1,35 @@
+import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
+import type { ClaimKey as ClaimKeyPort } from '#shared/adapters/claim-key.ts';
+import type { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
+
+/** What award reads and writes in the application table. */
+export type AwardStore = Pick<
+  AppStore,
+  | 'isSourceAllowed'
+  | 'findRules'
+  | 'getAchievement'
+  | 'getIssuer'
+  | 'saveIssuance'
+  | 'getCredential'
+  | 'recordEvent'
+  | 'recordRejection'
+>;
+
+/** Signs an unsigned credential with the issuer's key, returning it with an embedded Data Integrity proof. */
+export interface CredentialSigner {
+  sign(
+    unsigned: Record<string, unknown>,
+    key: { keyRef: string; verificationMethod: string; created: string },
+  ): Promise<Record<string, unknown>>;
+}
+
+/** Publishes `CredentialIssued`; throws if the bus did not accept it. */
+export interface IssuedPublisher {
+  credentialIssued(detail: CredentialIssuedV1): Promise<void>;
+}
+
+export type ClaimKey = ClaimKeyPort;
+
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,7 @@
+import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
+
+export type ClaimStore = Pick<AppStore, 'getClaim' | 'getCredential' | 'redeemClaim'>;
+
+export interface Clock {
+  now(): Date;
+}

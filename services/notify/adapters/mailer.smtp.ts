@@ -1,0 +1,26 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Mailer, OutgoingEmail } from '../app/ports.ts';
+
+/** Local mode: the same messages over SMTP (MailDev shows them in its inbox). */
+export class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    options: { host: string; port: number },
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport({ host: options.host, port: options.port, secure: false, ignoreTLS: true });
+  }
+
+  async send(email: OutgoingEmail) {
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: email.to,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      headers: Object.fromEntries(Object.entries(email.tags).map(([k, v]) => [`X-Laurel-${k}`, v])),
+    });
+    return { messageId: info.messageId };
+  }
+}

@@ -1,0 +1,21 @@
+import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
+import type { ClaimKey as ClaimKeyPort } from '#shared/adapters/claim-key.ts';
+import type { EmailContent } from '../domain/claim-email.ts';
+
+export type NotifyStore = Pick<AppStore, 'getCredential' | 'getClaim' | 'markEmailSent'>;
+
+export interface OutgoingEmail extends EmailContent {
+  to: string;
+  /** Non-personal tags for delivery events (SES message tags). */
+  tags: Record<string, string>;
+}
+
+/** Sends one email; throws on failure so the queue retries. SES in AWS, SMTP (MailDev) locally. */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export type ClaimKey = ClaimKeyPort;
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,50 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
+import { isPermanent } from '#shared/runtime/errors.ts';
+import { type NotifyHandlerDeps, wiring } from '../wiring.ts';
+
+/** `CredentialIssued` from the queue → the claim email. Failures to send are retried, then dead-lettered. */
+export const buildHandler = (deps: NotifyHandlerDeps = wiring()) => {
+  const { logger, metrics } = deps;
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const processRecord = async (record: SQSRecord) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      body = undefined;
+    }
+    const parsed = CredentialIssuedV1.envelope.safeParse(body);
+    if (!parsed.success) {
+      // Our own contract broken: nothing to retry; the log and metric make it visible.
+      logger.error('credential issued event invalid', { messageId: record.messageId });
+      metrics.addMetric('NotifyEventsInvalid', MetricUnit.Count, 1);
+      return;
+    }
+    const detail = parsed.data.detail;
+    try {
+      const result = await deps.sendClaimEmail(detail);
+      logger.info('claim email', { credentialId: detail.credentialId, ...result });
+      if (result.sent) metrics.addMetric('ClaimEmailsSent', MetricUnit.Count, 1);
+    } catch (error) {
+      if (!isPermanent(error)) throw error;
+      logger.error('claim email not sent', { credentialId: detail.credentialId, code: error.code, reason: error.message });
+      metrics.addMetric('ClaimEmailsFailed', MetricUnit.Count, 1);
+    }
+  };
+
+  return middy(async (event: SQSEvent, context: Context) => {
+    deps.idempotency.registerLambdaContext(context);
+    return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+  })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+};
+
+export const handler = buildHandler();

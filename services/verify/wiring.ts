@@ -1,0 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
+import { ENV } from '#shared/env.ts';
+import { readConfig } from '#shared/runtime/config.ts';
+import { makeLogger } from '#shared/runtime/logger.ts';
+import { HttpsDidResolver } from './adapters/did-resolver.https.ts';
+import { makePublicDocuments } from './app/public-documents.ts';
+
+/** Composition root: env → clients → adapters → use cases, once per cold start. */
+export const wiring = () => {
+  const config = readConfig([ENV.APP_TABLE_NAME, ENV.PUBLIC_BASE_URL, ENV.LAUREL_MODE]);
+  const store = new AppStore(new DynamoDBClient({}), config.APP_TABLE_NAME);
+  return {
+    logger: makeLogger('verify'),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    documents: makePublicDocuments({
+      store,
+      remote: new HttpsDidResolver(),
+      clock: { now: () => new Date() },
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+  };
+};
+
+export type VerifyDeps = ReturnType<typeof wiring>;
