@@ -1,47 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createLocalClaimKey } from '#shared/adapters/claim-key.local.ts';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
-import { createLocalSigner } from '#shared/adapters/signer.local.ts';
 import { deriveClaimToken, hashClaimToken } from '#shared/claim-tokens.ts';
 import { didDocument } from '#shared/credentials/did-web.ts';
 import { verifyCredential } from '#shared/credentials/verify.ts';
-import type { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
-import { achievementEarned, demoAchievement, demoIssuer, demoRule } from '#shared/testing/fixtures.ts';
-import { InMemoryStore } from '#shared/testing/in-memory-store.ts';
-import { makeAwardCredential } from './award-credential.ts';
+import { achievementEarned, demoAchievement, demoRule } from '#shared/testing/fixtures.ts';
+import { makeIssuanceFixture, TEST_BASE_URL } from '#shared/testing/issuance.ts';
 
-const BASE = 'https://badges.example.edu';
+const BASE = TEST_BASE_URL;
 const NOW = new Date('2026-05-14T16:20:05.123Z');
-
-const setup = async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'laurel-award-'));
-  const signer = createLocalSigner({ dataDir });
-  const claimKey = createLocalClaimKey({ dataDir });
-  const store = new InMemoryStore();
-  const issuer = demoIssuer({ publicKeyMultibase: await signer.publicKeyMultibase('local:demo') });
-  store.issuers.set('demo', issuer);
-  store.achievements.set('intro-to-cs', demoAchievement());
-  store.rules.push(demoRule());
-  store.sources.add('demo.lms');
-  const published: CredentialIssuedV1[] = [];
-  const publisher = { fail: false, credentialIssued: async (d: CredentialIssuedV1) => {
-    if (publisher.fail) throw new Error('bus unavailable');
-    published.push(d);
-  } };
-  const award = makeAwardCredential({
-    store,
-    signer: makeCredentialSigner({ LAUREL_MODE: 'local', LAUREL_DATA_DIR: dataDir }, signer),
-    claimKey,
-    publisher,
-    clock: { now: () => NOW },
-    publicBaseUrl: BASE,
-    claimTokenTtlDays: 30,
-  });
-  return { store, award, published, publisher, claimKey, issuer };
-};
+const setup = () => makeIssuanceFixture({ now: NOW });
 
 describe('award credential', () => {
   let ctx: Awaited<ReturnType<typeof setup>>;

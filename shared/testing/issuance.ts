@@ -1,0 +1,46 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeAwardCredential } from '#services/award/app/award-credential.ts';
+import { createLocalClaimKey } from '../adapters/claim-key.local.ts';
+import { makeCredentialSigner } from '../adapters/key-factory.ts';
+import { createLocalSigner } from '../adapters/signer.local.ts';
+import type { CredentialIssuedV1 } from '../events/credential-issued.v1.ts';
+import { demoAchievement, demoIssuer, demoRule } from './fixtures.ts';
+import { InMemoryStore } from './in-memory-store.ts';
+
+export const TEST_BASE_URL = 'https://badges.example.edu';
+
+/**
+ * The demo institution in memory with real local keys, and the award use case over it: for tests that need real,
+ * verifiable credentials without DynamoDB.
+ */
+export const makeIssuanceFixture = async (opts: { now?: Date } = {}) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'laurel-test-'));
+  const signer = createLocalSigner({ dataDir });
+  const claimKey = createLocalClaimKey({ dataDir });
+  const store = new InMemoryStore();
+  const issuer = demoIssuer({ publicKeyMultibase: await signer.publicKeyMultibase('local:demo') });
+  store.issuers.set(issuer.slug, issuer);
+  store.achievements.set('intro-to-cs', demoAchievement());
+  store.rules.push(demoRule());
+  store.sources.add('demo.lms');
+  const published: CredentialIssuedV1[] = [];
+  const publisher = {
+    fail: false,
+    credentialIssued: async (detail: CredentialIssuedV1) => {
+      if (publisher.fail) throw new Error('bus unavailable');
+      published.push(detail);
+    },
+  };
+  const award = makeAwardCredential({
+    store,
+    signer: makeCredentialSigner({ LAUREL_MODE: 'local', LAUREL_DATA_DIR: dataDir }, signer),
+    claimKey,
+    publisher,
+    clock: { now: () => opts.now ?? new Date() },
+    publicBaseUrl: TEST_BASE_URL,
+    claimTokenTtlDays: 30,
+  });
+  return { dataDir, signer, claimKey, store, issuer, award, published, publisher };
+};
