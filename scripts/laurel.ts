@@ -50,7 +50,11 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const list = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined) =>
+  s
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
 
 const main = async () => {
@@ -116,7 +120,11 @@ const main = async () => {
         source: values.source,
         kind: values.kind,
         externalId: values['external-id'],
-        conditions: { minScore: num(values['min-score']), grades: list(values.grades), statuses: list(values.statuses) },
+        conditions: {
+          minScore: num(values['min-score']),
+          grades: list(values.grades),
+          statuses: list(values.statuses),
+        },
         mode: values.mode,
       });
       if (!(await store.putRule(rule))) throw new Error(`rule ${rule.id} already exists`);

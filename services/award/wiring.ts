@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { EventBus } from '#shared/adapters/event-bus.eventbridge.ts';
 import { makeClaimKey, makeCredentialSigner } from '#shared/adapters/key-factory.ts';
@@ -46,7 +46,10 @@ export const wiring = () => {
     idempotency,
     /** Keyed on the producer's eventId: EventBridge's own id changes when a producer retries. */
     award: makeIdempotent(award, {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: dynamo }),
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: config.IDEMPOTENCY_TABLE_NAME,
+        awsSdkV3Client: dynamo,
+      }),
       config: idempotency,
     }),
     recordRejection: makeRecordRejection({ store, clock }),

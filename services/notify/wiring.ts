@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { makeClaimKey } from '#shared/adapters/key-factory.ts';
 import { ENV } from '#shared/env.ts';
@@ -44,7 +44,10 @@ export const wiring = () => {
     idempotency,
     /** One email per credential, however often `CredentialIssued` arrives. */
     sendClaimEmail: makeIdempotent(send, {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: config.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: dynamo }),
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: config.IDEMPOTENCY_TABLE_NAME,
+        awsSdkV3Client: dynamo,
+      }),
       config: idempotency,
     }),
   };

@@ -1,4 +1,8 @@
-import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -158,8 +162,13 @@ export class AppStore {
       );
       return { created: true };
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-        const existing = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }));
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        const existing = await this.doc.send(
+          new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }),
+        );
         const existingCredentialId = existing.Item?.credentialId;
         if (typeof existingCredentialId === 'string') return { created: false, existingCredentialId };
       }

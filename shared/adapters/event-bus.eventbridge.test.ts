@@ -27,7 +27,9 @@ describe('EventBus', () => {
     await new EventBus(new EventBridgeClient({}), 'laurel').publish(CredentialIssuedV1, detail);
     // Assess
     expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {
-      Entries: [{ EventBusName: 'laurel', Source: 'laurel', DetailType: 'CredentialIssued', Detail: JSON.stringify(detail) }],
+      Entries: [
+        { EventBusName: 'laurel', Source: 'laurel', DetailType: 'CredentialIssued', Detail: JSON.stringify(detail) },
+      ],
     });
   });
 

@@ -12,12 +12,18 @@ export class EventBus {
     private readonly busName: string,
   ) {}
 
-  async publish<S extends z.ZodType>(definition: EventDefinition<S>, detail: z.input<S>, source?: string): Promise<void> {
+  async publish<S extends z.ZodType>(
+    definition: EventDefinition<S>,
+    detail: z.input<S>,
+    source?: string,
+  ): Promise<void> {
     const entry = definition.toEntry(detail, source);
     const out = await this.client.send(new PutEventsCommand({ Entries: [{ ...entry, EventBusName: this.busName }] }));
     if ((out.FailedEntryCount ?? 0) > 0) {
       const failed = out.Entries?.[0];
-      throw new Error(`event bus rejected ${definition.detailType}: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim());
+      throw new Error(
+        `event bus rejected ${definition.detailType}: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim(),
+      );
     }
   }
 }

@@ -24,7 +24,9 @@ const httpUrl = (v: unknown) => {
 };
 
 export const badgeView = (document: Obj): BadgeView => {
-  const subject = obj(Array.isArray(document.credentialSubject) ? document.credentialSubject[0] : document.credentialSubject);
+  const subject = obj(
+    Array.isArray(document.credentialSubject) ? document.credentialSubject[0] : document.credentialSubject,
+  );
   const achievement = obj(subject.achievement);
   const criteria = obj(achievement.criteria);
   const issuer = obj(document.issuer);

@@ -20,7 +20,9 @@ const render = (v: Interpolation): string => {
 
 /** Tagged template that escapes every interpolated value unless it is already `SafeHtml`. */
 export const html = (strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml =>
-  new SafeHtml(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i] as Interpolation) : ''), ''));
+  new SafeHtml(
+    strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i] as Interpolation) : ''), ''),
+  );
 
 const STYLE = `
 :root{color-scheme:light;--ink:#1b1f24;--muted:#57606a;--accent:#0b5cad;--line:#d0d7de}

@@ -13,7 +13,12 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   body: JSON.stringify(body),
 });
 
-export const htmlPage = (statusCode: number, title: string, body: ReturnType<typeof html>, headers = {}): HttpResult => ({
+export const htmlPage = (
+  statusCode: number,
+  title: string,
+  body: ReturnType<typeof html>,
+  headers = {},
+): HttpResult => ({
   statusCode,
   headers: { ...pageHeaders, 'cache-control': 'no-store', ...headers },
   body: page(title, body),

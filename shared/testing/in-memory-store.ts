@@ -1,12 +1,5 @@
 import type { RedeemResult, SaveIssuanceResult } from '../adapters/app-store.dynamodb.ts';
-import type {
-  Achievement,
-  ClaimRecord,
-  CredentialRecord,
-  EventRecord,
-  Issuer,
-  Rule,
-} from '../tables/app-table.ts';
+import type { Achievement, ClaimRecord, CredentialRecord, EventRecord, Issuer, Rule } from '../tables/app-table.ts';
 
 /**
  * In-memory stand-in for `AppStore` with the same semantics (conditional issuance, single-use claims), for use-case

@@ -4,13 +4,13 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { verifyCredential as referenceVerify } from '@digitalbazaar/vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoClient } from '#infra/local/dynamodb.ts';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { didWebToUrl } from '#shared/credentials/did-web.ts';
 import { staticContext } from '#shared/credentials/document-loader.ts';
 import { validateAchievementCredential } from '#shared/credentials/schema.ts';
 import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
 import { achievementEarned } from '#shared/testing/fixtures.ts';
-import { localDynamoClient } from '#infra/local/dynamodb.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 let stack: TestStack;
@@ -44,7 +44,10 @@ const httpsLoader = async (url: string) => {
     expect(res.status).toBe(200);
     const doc = JSON.parse(res.text);
     const document = fragment
-      ? { '@context': 'https://w3id.org/security/multikey/v1', ...doc.verificationMethod.find((m: { id: string }) => m.id === url) }
+      ? {
+          '@context': 'https://w3id.org/security/multikey/v1',
+          ...doc.verificationMethod.find((m: { id: string }) => m.id === url),
+        }
       : doc;
     return { contextUrl: null, documentUrl: url, document };
   }
@@ -143,7 +146,11 @@ describe('local stack, end to end', () => {
     );
     await stack.bus.idle();
     for (const id of ['e2e-bad-missing', 'e2e-bad-types', 'e2e-bad-huge', 'e2e-bad-html'])
-      expect(await store.getEvent(id)).toMatchObject({ outcome: 'rejected', reasonCode: 'EVENT.INVALID', reason: expect.any(String) });
+      expect(await store.getEvent(id)).toMatchObject({
+        outcome: 'rejected',
+        reasonCode: 'EVENT.INVALID',
+        reason: expect.any(String),
+      });
     const mails = (await stack.mail.client.list()).filter((m) => m.to.some((t) => t.address === who.email));
     expect(mails).toEqual([]);
     expect((await stack.request('/health')).status).toBe(200);

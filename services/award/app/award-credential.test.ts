@@ -23,7 +23,11 @@ describe('award credential', () => {
     expect(result).toMatchObject({ outcome: 'issued', credentialIds: [expect.any(String)] });
     const id = result.credentialIds[0] as string;
     const record = ctx.store.credentials.get(id);
-    expect(record).toMatchObject({ recipientEmail: 'ada@example.edu', ruleId: 'cs101-completed', sourceEventId: 'evt-1' });
+    expect(record).toMatchObject({
+      recipientEmail: 'ada@example.edu',
+      ruleId: 'cs101-completed',
+      sourceEventId: 'evt-1',
+    });
     const doc = record?.document as Record<string, unknown>;
     expect(doc.id).toBe(`${BASE}/credentials/${id}`);
     expect(JSON.stringify(doc)).not.toContain('ada@example.edu');
@@ -54,7 +58,11 @@ describe('award credential', () => {
     const token = await deriveClaimToken(ctx.claimKey, record?.id as string, record?.claimNonce as string);
     expect(token).toHaveLength(43);
     const claim = ctx.store.claims.get(hashClaimToken(token));
-    expect(claim).toEqual({ tokenHash: hashClaimToken(token), credentialId: record?.id, expiresAt: '2026-06-13T16:20:05.123Z' });
+    expect(claim).toEqual({
+      tokenHash: hashClaimToken(token),
+      credentialId: record?.id,
+      expiresAt: '2026-06-13T16:20:05.123Z',
+    });
     expect(JSON.stringify([...ctx.store.claims.values(), ...ctx.store.credentials.values()])).not.toContain(token);
   });
 
@@ -81,7 +89,10 @@ describe('award credential', () => {
   it('rejects an unknown source with a reason and issues nothing', async () => {
     const result = await ctx.award({ source: 'rogue.lms', event: achievementEarned({ eventId: 'evt-rogue' }) });
     expect(result.outcome).toBe('rejected');
-    expect(ctx.store.events.get('evt-rogue')).toMatchObject({ reasonCode: 'SOURCE.UNKNOWN', reason: 'source rogue.lms is not an allowed source' });
+    expect(ctx.store.events.get('evt-rogue')).toMatchObject({
+      reasonCode: 'SOURCE.UNKNOWN',
+      reason: 'source rogue.lms is not an allowed source',
+    });
     expect(ctx.store.credentials.size).toBe(0);
     expect(ctx.published).toEqual([]);
   });
@@ -93,7 +104,10 @@ describe('award credential', () => {
     });
     await ctx.award({
       source: 'demo.lms',
-      event: achievementEarned({ eventId: 'evt-low', activity: { kind: 'course-completed', externalId: 'CS101', result: { score: 50 } } }),
+      event: achievementEarned({
+        eventId: 'evt-low',
+        activity: { kind: 'course-completed', externalId: 'CS101', result: { score: 50 } },
+      }),
     });
     expect(ctx.store.events.get('evt-none')).toMatchObject({ outcome: 'no-match', reasonCode: 'RULE.NO_MATCH' });
     expect(ctx.store.events.get('evt-low')).toMatchObject({

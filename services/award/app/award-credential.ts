@@ -51,9 +51,15 @@ export const makeAwardCredential = (deps: AwardDeps) => {
     const { event } = input;
     const achievement = await store.getAchievement(rule.achievementId);
     if (!achievement)
-      throw new PermanentError('ACHIEVEMENT.NOT_FOUND', `rule ${rule.id} names achievement ${rule.achievementId}, which does not exist`);
+      throw new PermanentError(
+        'ACHIEVEMENT.NOT_FOUND',
+        `rule ${rule.id} names achievement ${rule.achievementId}, which does not exist`,
+      );
     if (achievement.status !== 'published')
-      throw new PermanentError('ACHIEVEMENT.NOT_PUBLISHED', `achievement ${achievement.id} is ${achievement.status}, not published`);
+      throw new PermanentError(
+        'ACHIEVEMENT.NOT_PUBLISHED',
+        `achievement ${achievement.id} is ${achievement.status}, not published`,
+      );
     const issuer = await store.getIssuer(achievement.issuerSlug);
     if (!issuer) throw new PermanentError('ISSUER.NOT_FOUND', `issuer ${achievement.issuerSlug} does not exist`);
 

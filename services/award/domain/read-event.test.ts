@@ -15,13 +15,21 @@ describe('readAchievementEarned', () => {
   it('rejects a message that is not JSON, under its delivery id', () => {
     expect(readAchievementEarned('{not json', 'm-1')).toEqual({
       ok: false,
-      rejection: { eventId: 'delivery:m-1', deliveryId: 'm-1', reasonCode: 'EVENT.NOT_JSON', reason: 'message is not JSON' },
+      rejection: {
+        eventId: 'delivery:m-1',
+        deliveryId: 'm-1',
+        reasonCode: 'EVENT.NOT_JSON',
+        reason: 'message is not JSON',
+      },
     });
   });
 
   it('rejects a detail that is not an object', () => {
     const read = readAchievementEarned(body('just a string'), 'm-1');
-    expect(read).toMatchObject({ ok: false, rejection: { reasonCode: 'EVENT.INVALID', reason: 'detail is not a JSON object' } });
+    expect(read).toMatchObject({
+      ok: false,
+      rejection: { reasonCode: 'EVENT.INVALID', reason: 'detail is not a JSON object' },
+    });
   });
 
   it('rejects an unsupported version', () => {

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
-import { AchievementEarnedV1, type AchievementEarnedV1 as AchievementEarned } from '#shared/events/achievement-earned.v1.ts';
+import {
+  type AchievementEarnedV1 as AchievementEarned,
+  AchievementEarnedV1,
+} from '#shared/events/achievement-earned.v1.ts';
 
 export interface Rejection {
   eventId: string;
@@ -10,12 +13,11 @@ export interface Rejection {
   reason: string;
 }
 
-export type ReadResult =
-  | { ok: true; source: string; event: AchievementEarned }
-  | { ok: false; rejection: Rejection };
+export type ReadResult = { ok: true; source: string; event: AchievementEarned } | { ok: false; rejection: Rejection };
 
 const MAX_REASON = 1000;
-const shortString = (v: unknown, max: number) => (typeof v === 'string' && v.length > 0 && v.length <= max ? v : undefined);
+const shortString = (v: unknown, max: number) =>
+  typeof v === 'string' && v.length > 0 && v.length <= max ? v : undefined;
 const wellFormedEventId = (v: unknown) => {
   const s = shortString(v, 128);
   return s && /^[\w.:@/+-]+$/.test(s) ? s : undefined;
@@ -40,7 +42,12 @@ export const readAchievementEarned = (body: string, deliveryId: string): ReadRes
   } catch {
     return {
       ok: false,
-      rejection: { eventId: `delivery:${deliveryId}`, deliveryId, reasonCode: 'EVENT.NOT_JSON', reason: 'message is not JSON' },
+      rejection: {
+        eventId: `delivery:${deliveryId}`,
+        deliveryId,
+        reasonCode: 'EVENT.NOT_JSON',
+        reason: 'message is not JSON',
+      },
     };
   }
   const envelope = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -53,7 +60,14 @@ export const readAchievementEarned = (body: string, deliveryId: string): ReadRes
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
     return {
       ok: false,
-      rejection: { eventId, deliveryId: busId, source, detailType, reasonCode: 'EVENT.INVALID', reason: 'detail is not a JSON object' },
+      rejection: {
+        eventId,
+        deliveryId: busId,
+        source,
+        detailType,
+        reasonCode: 'EVENT.INVALID',
+        reason: 'detail is not a JSON object',
+      },
     };
   if (detail.version !== AchievementEarnedV1.version)
     return {

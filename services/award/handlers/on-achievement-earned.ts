@@ -25,8 +25,16 @@ export const buildHandler = (deps: AwardHandlerDeps = wiring()) => {
       return;
     }
     const result = await deps.award({ source: read.source, event: read.event });
-    logger.info('event processed', { eventId: read.event.eventId, outcome: result.outcome, credentials: result.credentialIds.length });
-    metrics.addMetric(result.outcome === 'issued' ? 'CredentialsIssued' : 'EventsNotIssued', MetricUnit.Count, result.credentialIds.length || 1);
+    logger.info('event processed', {
+      eventId: read.event.eventId,
+      outcome: result.outcome,
+      credentials: result.credentialIds.length,
+    });
+    metrics.addMetric(
+      result.outcome === 'issued' ? 'CredentialsIssued' : 'EventsNotIssued',
+      MetricUnit.Count,
+      result.credentialIds.length || 1,
+    );
   };
 
   return middy(async (event: SQSEvent, context: Context) => {

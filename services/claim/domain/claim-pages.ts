@@ -5,7 +5,10 @@ import { htmlPage } from '#shared/runtime/http.ts';
 import type { ClaimState } from '../app/claim-credential.ts';
 
 /** The page for each state of a claim link; statuses say what happened (404 unknown, 410 used or expired). */
-export const claimPage = (state: ClaimState, links: { credential: (id: string) => string; claimAction: string }): HttpResult => {
+export const claimPage = (
+  state: ClaimState,
+  links: { credential: (id: string) => string; claimAction: string },
+): HttpResult => {
   switch (state.state) {
     case 'unknown':
       return htmlPage(

@@ -7,7 +7,9 @@ import { makeAcceptClaim, makeViewClaim } from '../app/claim-credential.ts';
 import { buildHandler } from './http.ts';
 
 // The module also builds its production handler at import: give its wiring a table name it will never call.
-vi.hoisted(() => Object.assign(process.env, { APP_TABLE_NAME: 'unused', PUBLIC_BASE_URL: 'https://badges.example.edu' }));
+vi.hoisted(() =>
+  Object.assign(process.env, { APP_TABLE_NAME: 'unused', PUBLIC_BASE_URL: 'https://badges.example.edu' }),
+);
 
 const TOKEN = 'T'.repeat(43);
 const XSS = '<script>alert(1)</script>';
@@ -24,13 +26,19 @@ const setup = () => {
     recipientName: `Ada ${XSS}`,
     document: {
       issuer: { name: `Demo ${XSS}`, url: 'javascript:alert(1)' },
-      credentialSubject: { achievement: { name: `Intro ${XSS}`, description: 'CS101', criteria: { narrative: 'Pass' } } },
+      credentialSubject: {
+        achievement: { name: `Intro ${XSS}`, description: 'CS101', criteria: { narrative: 'Pass' } },
+      },
     },
     issuedAt: '2026-05-14T16:20:05Z',
     claimNonce: 'n',
     emailStatus: 'sent',
   });
-  store.claims.set(hashClaimToken(TOKEN), { tokenHash: hashClaimToken(TOKEN), credentialId: 'c-1', expiresAt: '2999-01-01T00:00:00Z' });
+  store.claims.set(hashClaimToken(TOKEN), {
+    tokenHash: hashClaimToken(TOKEN),
+    credentialId: 'c-1',
+    expiresAt: '2999-01-01T00:00:00Z',
+  });
   const clock = { now: () => new Date() };
   const handler = buildHandler({
     logger: makeLogger('claim-test'),
@@ -39,7 +47,10 @@ const setup = () => {
     acceptClaim: makeAcceptClaim({ store, clock }),
   });
   const call = (method: 'GET' | 'POST', token: string) =>
-    handler(httpEvent(`${method} /claim/{token}`, { pathParameters: { token }, headers: { accept: 'text/html' } }), lambdaContext);
+    handler(
+      httpEvent(`${method} /claim/{token}`, { pathParameters: { token }, headers: { accept: 'text/html' } }),
+      lambdaContext,
+    );
   return { store, call };
 };
 
@@ -60,7 +71,10 @@ describe('claim routes', () => {
   it('accepts with a redirect to the credential, then says the link is used', async () => {
     const { call, store } = setup();
     const accepted = await call('POST', TOKEN);
-    expect(accepted).toMatchObject({ statusCode: 303, headers: { location: 'https://badges.example.edu/credentials/c-1' } });
+    expect(accepted).toMatchObject({
+      statusCode: 303,
+      headers: { location: 'https://badges.example.edu/credentials/c-1' },
+    });
     expect(store.credentials.get('c-1')?.claimedAt).toBeDefined();
     const again = await call('POST', TOKEN);
     expect(again.statusCode).toBe(410);

@@ -13,11 +13,15 @@ export const buildHandler = (deps: ClaimDeps = wiring()) => {
   return middy(
     routeRequests(
       {
-        'GET /claim/{token}': async (event) => claimPage(await deps.viewClaim(tokenOf(event)), pageLinks(tokenOf(event))),
+        'GET /claim/{token}': async (event) =>
+          claimPage(await deps.viewClaim(tokenOf(event)), pageLinks(tokenOf(event))),
         'POST /claim/{token}': async (event) => {
           const result = await deps.acceptClaim(tokenOf(event));
           if ('accepted' in result)
-            return { statusCode: 303, headers: { location: links.credential(result.credentialId), 'cache-control': 'no-store' } };
+            return {
+              statusCode: 303,
+              headers: { location: links.credential(result.credentialId), 'cache-control': 'no-store' },
+            };
           return claimPage(result, pageLinks(tokenOf(event)));
         },
       },

@@ -9,7 +9,12 @@ export class SmtpMailer implements Mailer {
     options: { host: string; port: number },
     private readonly from: string,
   ) {
-    this.transport = nodemailer.createTransport({ host: options.host, port: options.port, secure: false, ignoreTLS: true });
+    this.transport = nodemailer.createTransport({
+      host: options.host,
+      port: options.port,
+      secure: false,
+      ignoreTLS: true,
+    });
   }
 
   async send(email: OutgoingEmail) {

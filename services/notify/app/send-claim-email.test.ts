@@ -38,12 +38,21 @@ const setup = async (opts: { used?: boolean } = {}) => {
     usedAt: opts.used ? '2026-05-15T00:00:00Z' : undefined,
   });
   const sent: OutgoingEmail[] = [];
-  const mailer = { fail: false, send: async (e: OutgoingEmail) => {
-    if (mailer.fail) throw new Error('smtp down');
-    sent.push(e);
-    return { messageId: `m-${sent.length}` };
-  } };
-  const send = makeSendClaimEmail({ store, claimKey, mailer, clock: { now: () => new Date('2026-05-14T16:20:06Z') }, publicBaseUrl: BASE });
+  const mailer = {
+    fail: false,
+    send: async (e: OutgoingEmail) => {
+      if (mailer.fail) throw new Error('smtp down');
+      sent.push(e);
+      return { messageId: `m-${sent.length}` };
+    },
+  };
+  const send = makeSendClaimEmail({
+    store,
+    claimKey,
+    mailer,
+    clock: { now: () => new Date('2026-05-14T16:20:06Z') },
+    publicBaseUrl: BASE,
+  });
   return { store, send, sent, token, mailer };
 };
 
@@ -58,7 +67,10 @@ describe('send claim email', () => {
     expect(sent[0]?.text).toContain(`${BASE}/claim/${token}`);
     expect(sent[0]?.html).toContain('Ada &lt;b&gt;Lovelace&lt;/b&gt;');
     expect(sent[0]?.tags).toEqual({ credentialId: 'c-1', issuer: 'demo' });
-    expect(store.credentials.get('c-1')).toMatchObject({ emailStatus: 'sent', emailSentAt: '2026-05-14T16:20:06.000Z' });
+    expect(store.credentials.get('c-1')).toMatchObject({
+      emailStatus: 'sent',
+      emailSentAt: '2026-05-14T16:20:06.000Z',
+    });
   });
 
   it('sends once, however often the event arrives', async () => {
@@ -83,6 +95,8 @@ describe('send claim email', () => {
 
   it('treats an unknown credential as permanent', async () => {
     const { send } = await setup();
-    await expect(send({ credentialId: 'nope' } as CredentialIssuedV1)).rejects.toMatchObject({ code: 'CREDENTIAL.NOT_FOUND' });
+    await expect(send({ credentialId: 'nope' } as CredentialIssuedV1)).rejects.toMatchObject({
+      code: 'CREDENTIAL.NOT_FOUND',
+    });
   });
 });

@@ -32,7 +32,8 @@ export const makeSendClaimEmail = ({ store, claimKey, mailer, clock, publicBaseU
   const links = urls(publicBaseUrl);
   return async (event: CredentialIssuedV1): Promise<SendResult> => {
     const credential = await store.getCredential(event.credentialId, { consistent: true });
-    if (!credential) throw new PermanentError('CREDENTIAL.NOT_FOUND', `credential ${event.credentialId} does not exist`);
+    if (!credential)
+      throw new PermanentError('CREDENTIAL.NOT_FOUND', `credential ${event.credentialId} does not exist`);
     if (credential.emailStatus === 'sent') return { sent: false, reason: 'already sent' };
 
     const token = await deriveClaimToken(claimKey, credential.id, credential.claimNonce);

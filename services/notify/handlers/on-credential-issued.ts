@@ -34,7 +34,11 @@ export const buildHandler = (deps: NotifyHandlerDeps = wiring()) => {
       if (result.sent) metrics.addMetric('ClaimEmailsSent', MetricUnit.Count, 1);
     } catch (error) {
       if (!isPermanent(error)) throw error;
-      logger.error('claim email not sent', { credentialId: detail.credentialId, code: error.code, reason: error.message });
+      logger.error('claim email not sent', {
+        credentialId: detail.credentialId,
+        code: error.code,
+        reason: error.message,
+      });
       metrics.addMetric('ClaimEmailsFailed', MetricUnit.Count, 1);
     }
   };

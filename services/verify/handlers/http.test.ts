@@ -7,7 +7,9 @@ import { makePublicDocuments } from '../app/public-documents.ts';
 import { buildHandler } from './http.ts';
 
 // The module also builds its production handler at import: give its wiring a table name it will never call.
-vi.hoisted(() => Object.assign(process.env, { APP_TABLE_NAME: 'unused', PUBLIC_BASE_URL: 'https://badges.example.edu' }));
+vi.hoisted(() =>
+  Object.assign(process.env, { APP_TABLE_NAME: 'unused', PUBLIC_BASE_URL: 'https://badges.example.edu' }),
+);
 
 const setup = async () => {
   const fixture = await makeIssuanceFixture();
@@ -16,9 +18,15 @@ const setup = async () => {
   const handler = buildHandler({
     logger: makeLogger('verify-test'),
     publicBaseUrl: TEST_BASE_URL,
-    documents: makePublicDocuments({ store: fixture.store, remote, clock: { now: () => new Date() }, publicBaseUrl: TEST_BASE_URL }),
+    documents: makePublicDocuments({
+      store: fixture.store,
+      remote,
+      clock: { now: () => new Date() },
+      publicBaseUrl: TEST_BASE_URL,
+    }),
   });
-  const call = (routeKey: string, opts: Parameters<typeof httpEvent>[1] = {}) => handler(httpEvent(routeKey, opts), lambdaContext);
+  const call = (routeKey: string, opts: Parameters<typeof httpEvent>[1] = {}) =>
+    handler(httpEvent(routeKey, opts), lambdaContext);
   return { ...fixture, id: credentialIds[0] as string, call, remote };
 };
 
@@ -29,7 +37,10 @@ describe('public routes', () => {
   });
 
   it('serves the signed credential as JSON-LD, cacheable, at its id', async () => {
-    const res = await ctx.call('GET /credentials/{id}', { pathParameters: { id: ctx.id }, headers: { accept: 'application/ld+json' } });
+    const res = await ctx.call('GET /credentials/{id}', {
+      pathParameters: { id: ctx.id },
+      headers: { accept: 'application/ld+json' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['content-type']).toBe('application/ld+json');
     const doc = JSON.parse(res.body ?? '{}');
@@ -38,7 +49,10 @@ describe('public routes', () => {
   });
 
   it('shows a page with the badge and a live verdict to browsers', async () => {
-    const res = await ctx.call('GET /credentials/{id}', { pathParameters: { id: ctx.id }, headers: { accept: 'text/html' } });
+    const res = await ctx.call('GET /credentials/{id}', {
+      pathParameters: { id: ctx.id },
+      headers: { accept: 'text/html' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Introduction to Computer Science');
     expect(res.body).toContain('✔ Verified');
@@ -46,22 +60,32 @@ describe('public routes', () => {
   });
 
   it('answers an unknown credential with 404', async () => {
-    const res = await ctx.call('GET /credentials/{id}', { pathParameters: { id: 'nope' }, headers: { accept: 'application/json' } });
+    const res = await ctx.call('GET /credentials/{id}', {
+      pathParameters: { id: 'nope' },
+      headers: { accept: 'application/json' },
+    });
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body ?? '{}')).toEqual({ code: 'NOT_FOUND', message: 'credential not found' });
   });
 
   it('publishes the issuer profile and its did:web document', async () => {
     const did = 'did:web:badges.example.edu:issuers:demo';
-    const profile = await ctx.call('GET /issuers/{slug}', { pathParameters: { slug: 'demo' }, headers: { accept: 'application/json' } });
+    const profile = await ctx.call('GET /issuers/{slug}', {
+      pathParameters: { slug: 'demo' },
+      headers: { accept: 'application/json' },
+    });
     expect(JSON.parse(profile.body ?? '{}')).toMatchObject({ id: did, type: ['Profile'], name: 'Demo University' });
     const didDoc = await ctx.call('GET /issuers/{slug}/did.json', { pathParameters: { slug: 'demo' } });
     expect(JSON.parse(didDoc.body ?? '{}')).toMatchObject({
       id: did,
       assertionMethod: [`${did}#key-1`],
-      verificationMethod: [{ id: `${did}#key-1`, type: 'Multikey', controller: did, publicKeyMultibase: ctx.issuer.publicKeyMultibase }],
+      verificationMethod: [
+        { id: `${did}#key-1`, type: 'Multikey', controller: did, publicKeyMultibase: ctx.issuer.publicKeyMultibase },
+      ],
     });
-    expect((await ctx.call('GET /issuers/{slug}/did.json', { pathParameters: { slug: 'ghost' } })).statusCode).toBe(404);
+    expect((await ctx.call('GET /issuers/{slug}/did.json', { pathParameters: { slug: 'ghost' } })).statusCode).toBe(
+      404,
+    );
   });
 
   it('verifies a credential through the VC-API route, resolving our own did:web without the network', async () => {

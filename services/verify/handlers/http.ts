@@ -25,7 +25,10 @@ export const buildHandler = (deps: VerifyDeps = wiring()) => {
           const { document, verdict } = await documents.credential(id);
           if (!wantsHtml(event)) {
             const ld = (event.headers.accept ?? '').includes('application/ld+json');
-            return json(200, document, { ...PUBLIC_CACHE, 'content-type': ld ? 'application/ld+json' : 'application/json' });
+            return json(200, document, {
+              ...PUBLIC_CACHE,
+              'content-type': ld ? 'application/ld+json' : 'application/json',
+            });
           }
           const name = (document.name as string | undefined) ?? 'Credential';
           return htmlPage(200, name, credentialPageBody(document, verdict, links.credential(id)), {
@@ -51,7 +54,9 @@ export const buildHandler = (deps: VerifyDeps = wiring()) => {
         'GET /issuers/{slug}': async (event) => {
           const { profile } = await documents.issuerProfile(param(event, 'slug'));
           if (!wantsHtml(event)) return json(200, profile, PUBLIC_CACHE);
-          return htmlPage(200, String(profile.name ?? 'Issuer'), issuerPageBody(profile), { 'cache-control': 'public, max-age=300' });
+          return htmlPage(200, String(profile.name ?? 'Issuer'), issuerPageBody(profile), {
+            'cache-control': 'public, max-age=300',
+          });
         },
         'GET /issuers/{slug}/did.json': async (event) =>
           json(200, await documents.didDocument(param(event, 'slug')), {
