@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type Browser, chromium } from 'playwright-core';
@@ -54,7 +55,7 @@ describe('claiming in a real browser, on a phone', () => {
     );
     bus.destroy();
     const mail = await stack.waitForMail((m) => m.to.some((t) => t.address === email));
-    const link = mail.text.match(/https:\/\/\S+\/claim\/[A-Za-z0-9_-]{43}/)?.[0] as string;
+    const link = (mail.text ?? '').match(/https:\/\/\S+\/claim\/[A-Za-z0-9_-]{43}/)?.[0] as string;
 
     const context = await browser.newContext({
       ignoreHTTPSErrors: true,

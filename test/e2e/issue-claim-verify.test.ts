@@ -78,7 +78,7 @@ describe('local stack, end to end', () => {
     // The learner's email
     const mail = await stack.waitForMail((m) => m.to.some((t) => t.address === who.email));
     expect(mail.subject).toBe('Demo University awarded you “Introduction to Computer Science”');
-    const link = mail.text.match(CLAIM_LINK)?.[0] as string;
+    const link = (mail.text ?? '').match(CLAIM_LINK)?.[0] as string;
     expect(link).toBeDefined();
     expect(mail.html).toContain(link);
 
