@@ -203,6 +203,23 @@ const evidenceOf = (items: EvidenceInput[] | undefined): JsonLd[] =>
     }));
 
 /**
+ * The OB 3.0 Achievement as the catalog defines it, identified by `id`: embedded in every credential and served on
+ * its own at `/issuers/{slug}/achievements/{id}` so the id dereferences.
+ */
+export const achievementDocument = (achievement: Achievement, id: string): JsonLd => ({
+  id,
+  type: ['Achievement'],
+  name: achievement.name,
+  description: achievement.description,
+  criteria: {
+    ...(achievement.criteria.id ? { id: achievement.criteria.id } : {}),
+    ...(achievement.criteria.narrative ? { narrative: achievement.criteria.narrative } : {}),
+  },
+  ...(achievement.image ? { image: { id: achievement.image, type: 'Image' } } : {}),
+  ...(achievement.achievementType ? { achievementType: achievement.achievementType } : {}),
+});
+
+/**
  * Builds the unsigned OB 3.0 OpenBadgeCredential (VC Data Model 2.0, JSON binding: `type`, `credentialSchema` and,
  * once signed, `proof` as arrays). Pure: same input, same document. The learner appears only as a salted hash.
  *
@@ -250,16 +267,7 @@ export const buildOpenBadgeCredential = (input: OpenBadgeInput): OpenBadgeCreden
         },
       ],
       achievement: {
-        id: achievementId,
-        type: ['Achievement'],
-        name: achievement.name,
-        description: achievement.description,
-        criteria: {
-          ...(achievement.criteria.id ? { id: achievement.criteria.id } : {}),
-          ...(achievement.criteria.narrative ? { narrative: achievement.criteria.narrative } : {}),
-        },
-        ...(achievement.image ? { image: { id: achievement.image, type: 'Image' } } : {}),
-        ...(achievement.achievementType ? { achievementType: achievement.achievementType } : {}),
+        ...achievementDocument(achievement, achievementId),
         ...(descriptions.length ? { resultDescription: descriptions } : {}),
       },
       ...(results.length ? { result: results } : {}),

@@ -90,6 +90,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/credentials/verify', fn: 'verify' },
   { method: 'GET', path: '/issuers/{slug}', fn: 'verify' },
   { method: 'GET', path: '/issuers/{slug}/did.json', fn: 'verify' },
+  { method: 'GET', path: '/issuers/{slug}/achievements/{id}', fn: 'verify' },
   { method: 'GET', path: '/health', fn: 'verify' },
 ];
 
@@ -104,5 +105,7 @@ export const urls = (baseUrl: string) => {
     claim: (token: string) => `${base}/claim/${encodeURIComponent(token)}`,
     issuer: (slug: string) => `${base}/issuers/${encodeURIComponent(slug)}`,
     issuerDidDocument: (slug: string) => `${base}/issuers/${encodeURIComponent(slug)}/did.json`,
+    achievement: (slug: string, id: string) =>
+      `${base}/issuers/${encodeURIComponent(slug)}/achievements/${encodeURIComponent(id)}`,
   };
 };

@@ -69,6 +69,7 @@ export const makeAwardCredential = (deps: AwardDeps) => {
     const unsigned = buildOpenBadgeCredential({
       credentialId,
       credentialUrl: links.credential(credentialId),
+      achievementUrl: links.achievement(issuer.slug, achievement.id),
       issuer,
       issuerDid,
       achievement,

@@ -1,6 +1,6 @@
 import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 
-export type VerifyStore = Pick<AppStore, 'getCredential' | 'getIssuer' | 'ping'>;
+export type VerifyStore = Pick<AppStore, 'getCredential' | 'getIssuer' | 'getAchievement' | 'ping'>;
 
 /** Fetches a DID document that is not ours (did:web on another domain). */
 export interface RemoteDidResolver {

@@ -1,6 +1,7 @@
 import { didDocument, didWebFor } from '#shared/credentials/did-web.ts';
-import { issuerProfile } from '#shared/credentials/open-badge.ts';
+import { achievementDocument, issuerProfile } from '#shared/credentials/open-badge.ts';
 import { type VerificationResult, verifyCredential } from '#shared/credentials/verify.ts';
+import { urls } from '#shared/routes/manifest.ts';
 import { PermanentError } from '#shared/runtime/errors.ts';
 import type { Clock, RemoteDidResolver, VerifyStore } from './ports.ts';
 
@@ -44,6 +45,18 @@ export const makePublicDocuments = ({ store, remote, clock, publicBaseUrl }: Pub
     issuerProfile: async (slug: string) => {
       const { issuer, did } = await loadIssuer(slug);
       return { issuer, profile: issuerProfile(issuer, did) };
+    },
+    /** An achievement of the issuer's catalog (any status but draft), with its issuer as `creator`. */
+    achievement: async (slug: string, id: string): Promise<Record<string, unknown>> => {
+      const { issuer, did } = await loadIssuer(slug);
+      const achievement = await store.getAchievement(id);
+      if (!achievement || achievement.issuerSlug !== slug || achievement.status === 'draft')
+        throw notFound('achievement');
+      const document: Record<string, unknown> = achievementDocument(
+        achievement,
+        urls(publicBaseUrl).achievement(slug, id),
+      );
+      return { ...document, creator: issuerProfile(issuer, did) };
     },
     /** Its did:web document. */
     didDocument: async (slug: string) => {

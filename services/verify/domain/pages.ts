@@ -26,6 +26,10 @@ export const credentialPageBody = (document: Record<string, unknown>, verdict: V
 <p><a href="${jsonUrl}" type="application/ld+json">Download the signed credential (JSON)</a></p>`,
   );
 
+/** An achievement on its own: what it is and how it is earned, as a card without dates or evidence. */
+export const achievementPageBody = (achievement: Record<string, unknown>) =>
+  badgeCard(badgeView({ name: achievement.name, issuer: achievement.creator, credentialSubject: { achievement } }));
+
 export const issuerPageBody = (profile: { name?: unknown; url?: unknown; description?: unknown; id?: unknown }) => {
   const url = typeof profile.url === 'string' && /^https?:\/\//.test(profile.url) ? profile.url : undefined;
   return html`<div class="card"><h1>${String(profile.name ?? 'Issuer')}</h1>

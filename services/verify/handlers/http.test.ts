@@ -88,6 +88,31 @@ describe('public routes', () => {
     );
   });
 
+  it('dereferences the achievement id the credential names', async () => {
+    const doc = ctx.store.credentials.get(ctx.id)?.document as { credentialSubject: { achievement: { id: string } } };
+    const achievementId = doc.credentialSubject.achievement.id;
+    expect(achievementId).toBe(`${TEST_BASE_URL}/issuers/demo/achievements/intro-to-cs`);
+    const res = await ctx.call('GET /issuers/{slug}/achievements/{id}', {
+      pathParameters: { slug: 'demo', id: 'intro-to-cs' },
+      headers: { accept: 'application/json' },
+    });
+    expect(JSON.parse(res.body ?? '{}')).toMatchObject({
+      id: achievementId,
+      type: ['Achievement'],
+      name: 'Introduction to Computer Science',
+      creator: { id: 'did:web:badges.example.edu:issuers:demo' },
+    });
+    const page = await ctx.call('GET /issuers/{slug}/achievements/{id}', {
+      pathParameters: { slug: 'demo', id: 'intro-to-cs' },
+      headers: { accept: 'text/html' },
+    });
+    expect(page.body).toContain('How it is earned');
+    const wrongIssuer = await ctx.call('GET /issuers/{slug}/achievements/{id}', {
+      pathParameters: { slug: 'other', id: 'intro-to-cs' },
+    });
+    expect(wrongIssuer.statusCode).toBe(404);
+  });
+
   it('verifies a credential through the VC-API route, resolving our own did:web without the network', async () => {
     const doc = ctx.store.credentials.get(ctx.id)?.document;
     const res = await ctx.call('POST /credentials/verify', { body: JSON.stringify({ verifiableCredential: doc }) });

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { urls } from '#shared/routes/manifest.ts';
 import { HttpError } from '#shared/runtime/errors.ts';
 import { htmlPage, INVALID_JSON, json, readJson, routeRequests, wantsHtml } from '#shared/runtime/http.ts';
-import { credentialPageBody, issuerPageBody } from '../domain/pages.ts';
+import { achievementPageBody, credentialPageBody, issuerPageBody } from '../domain/pages.ts';
 import { type VerifyDeps, wiring } from '../wiring.ts';
 
 /** Public documents are immutable once signed; a short shared cache keeps verification cheap and revocation timely. */
@@ -55,6 +55,13 @@ export const buildHandler = (deps: VerifyDeps = wiring()) => {
           const { profile } = await documents.issuerProfile(param(event, 'slug'));
           if (!wantsHtml(event)) return json(200, profile, PUBLIC_CACHE);
           return htmlPage(200, String(profile.name ?? 'Issuer'), issuerPageBody(profile), {
+            'cache-control': 'public, max-age=300',
+          });
+        },
+        'GET /issuers/{slug}/achievements/{id}': async (event) => {
+          const achievement = await documents.achievement(param(event, 'slug'), param(event, 'id'));
+          if (!wantsHtml(event)) return json(200, achievement, PUBLIC_CACHE);
+          return htmlPage(200, String(achievement.name ?? 'Achievement'), achievementPageBody(achievement), {
             'cache-control': 'public, max-age=300',
           });
         },
