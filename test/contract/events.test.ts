@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { matches } from '#infra/local/event-pattern.ts';
+import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
+import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
+import { functions } from '#shared/routes/manifest.ts';
+import { achievementEarned } from '#shared/testing/fixtures.ts';
+
+const issued = {
+  version: 1,
+  credentialId: '7f0c1c9e-2f0a-4c59-9a57-0b7d9a3f1a11',
+  credentialUrl: 'https://badges.example.edu/credentials/7f0c1c9e-2f0a-4c59-9a57-0b7d9a3f1a11',
+  issuerSlug: 'demo',
+  achievementId: 'intro-to-cs',
+  ruleId: 'cs101-completed',
+  sourceEventId: 'evt-1',
+  issuedAt: '2026-05-14T16:20:05Z',
+};
+
+describe('AchievementEarned v1', () => {
+  it('routes from any institution source and parses its fixture', () => {
+    for (const source of ['demo.lms', 'edu.example.sis']) {
+      const event = AchievementEarnedV1.wrap(achievementEarned(), source);
+      expect(matches(AchievementEarnedV1.pattern, event)).toBe(true);
+      expect(AchievementEarnedV1.envelope.safeParse(event).success).toBe(true);
+    }
+  });
+
+  it('does not route near misses', () => {
+    const event = AchievementEarnedV1.wrap(achievementEarned(), 'demo.lms');
+    for (const detailType of ['achievementearned', 'AchievementEarned ', 'AchievementEarnedV2', 'CredentialIssued'])
+      expect(matches(AchievementEarnedV1.pattern, { ...event, 'detail-type': detailType })).toBe(false);
+  });
+
+  it('parses DESIGN.md example verbatim, and the minimal form with only the required fields', () => {
+    const design = {
+      version: 1,
+      eventId: 'producer-generated-unique',
+      occurredAt: '2026-05-14T16:20:00Z',
+      learner: { email: 'ada@example.edu', name: 'Ada Lovelace', externalId: 'S1234' },
+      activity: {
+        kind: 'course-completed',
+        externalId: 'CS101',
+        name: 'Introduction to Computer Science',
+        result: { score: 92, grade: 'A', status: 'passed' },
+      },
+      evidence: [{ url: 'https://lms.example.edu/portfolio/42', name: 'Final project', narrative: '...' }],
+    };
+    expect(AchievementEarnedV1.detail.parse(design)).toEqual(design);
+    const minimal = {
+      version: 1,
+      eventId: 'e-1',
+      occurredAt: '2026-05-14T16:20:00+02:00',
+      learner: { email: 'ada@example.edu' },
+      activity: { kind: 'assessment-passed', externalId: 'QUIZ-7' },
+    };
+    expect(AchievementEarnedV1.detail.safeParse(minimal).success).toBe(true);
+  });
+
+  it('builds a PutEvents entry only from a valid detail', () => {
+    expect(AchievementEarnedV1.toEntry(achievementEarned({ eventId: 'e-2' }), 'demo.lms')).toMatchObject({
+      Source: 'demo.lms',
+      DetailType: 'AchievementEarned',
+    });
+    expect(() => AchievementEarnedV1.toEntry({ ...achievementEarned(), eventId: '' }, 'demo.lms')).toThrow();
+    expect(() => AchievementEarnedV1.toEntry(achievementEarned())).toThrow(/needs a source/);
+  });
+});
+
+describe('CredentialIssued v1', () => {
+  it('routes only Laurel’s own event and parses its fixture', () => {
+    const event = CredentialIssuedV1.wrap(issued);
+    expect(event.source).toBe('laurel');
+    expect(matches(CredentialIssuedV1.pattern, event)).toBe(true);
+    expect(CredentialIssuedV1.envelope.safeParse(event).success).toBe(true);
+    expect(matches(CredentialIssuedV1.pattern, { ...event, source: 'demo.lms' })).toBe(false);
+    expect(matches(CredentialIssuedV1.pattern, { ...event, 'detail-type': 'CredentialRevoked' })).toBe(false);
+  });
+
+  it('carries no personal data', () => {
+    expect(Object.keys(CredentialIssuedV1.detail.shape).sort()).toEqual(Object.keys(issued).sort());
+    expect(CredentialIssuedV1.detail.safeParse({ ...issued, recipientEmail: 'ada@example.edu' }).success).toBe(false);
+  });
+});
+
+describe('the manifest', () => {
+  it('routes each contract to exactly one consumer', () => {
+    const consumers = Object.values(functions).flatMap((f) => ('consumes' in f ? [f.consumes.detailType] : []));
+    expect(consumers.sort()).toEqual(['AchievementEarned', 'CredentialIssued']);
+  });
+});
