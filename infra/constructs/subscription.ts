@@ -1,0 +1,97 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { EventDefinition, EventPattern } from '#shared/events/define-event.ts';
+
+export interface SubscriptionProps {
+  /** The bus the contract's events arrive on. */
+  bus: events.IEventBus;
+  /** The event contract; its `.pattern` is the rule's pattern, verbatim. */
+  contract: EventDefinition<z.ZodType>;
+  /** The consumer. It must report partial batch failures (`batchItemFailures`). */
+  fn: lambda.IFunction;
+  /** The consumer's timeout: the queue's visibility timeout is six times it, as Lambda recommends for SQS sources. */
+  functionTimeout: Duration;
+  /** Messages per invocation. @default 10 */
+  batchSize?: number;
+  /** Concurrent invocations at most, to pace calls under KMS and SES quotas. @default - no limit */
+  maxConcurrency?: number;
+  /** Receives before a message is dead-lettered. @default 5 */
+  maxReceiveCount?: number;
+}
+
+/** The CDK spelling of a contract's pattern: `detail-type` becomes `detailType`, nothing else changes. */
+export const toEventPattern = (pattern: EventPattern): events.EventPattern => ({
+  ...(pattern.source ? { source: [...pattern.source] } : {}),
+  detailType: [...pattern['detail-type']],
+});
+
+const DLQ_RETENTION = Duration.days(14);
+
+/**
+ * Routes one event contract to one consumer through a buffer: bus rule → SQS queue → Lambda, with partial batch
+ * failures. Two dead-letter queues, because there are two ways to fail: `dlq` holds messages the function failed
+ * `maxReceiveCount` times; `deliveryDlq` holds events EventBridge could not put on the queue at all.
+ */
+export class Subscription extends Construct {
+  readonly queue: sqs.Queue;
+  readonly dlq: sqs.Queue;
+  readonly deliveryDlq: sqs.Queue;
+  readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: SubscriptionProps) {
+    super(scope, id);
+    const { contract } = props;
+
+    this.dlq = new sqs.Queue(this, 'Dlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(props.functionTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+
+    this.deliveryDlq = new sqs.Queue(this, 'DeliveryDlq', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: DLQ_RETENTION,
+    });
+    Validations.of(this.deliveryDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue, that of the EventBridge rule target (cdk-nag only recognises queue and Lambda DLQs).',
+    });
+
+    this.rule = new events.Rule(this, 'Rule', {
+      eventBus: props.bus,
+      description: `${contract.detailType} v${contract.version} to ${id}`,
+      eventPattern: toEventPattern(contract.pattern),
+    });
+    this.rule.addTarget(
+      new targets.SqsQueue(this.queue, {
+        deadLetterQueue: this.deliveryDlq,
+        // EventBridge's own defaults, spelled out: a day of retries before an event goes to the delivery DLQ.
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+      }),
+    );
+
+    props.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? 10,
+        reportBatchItemFailures: true,
+        ...(props.maxConcurrency !== undefined ? { maxConcurrency: props.maxConcurrency } : {}),
+      }),
+    );
+  }
+}
