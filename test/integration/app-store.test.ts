@@ -38,7 +38,9 @@ describe('AppStore on DynamoDB Local', () => {
     await store.putSource('demo.lms');
     expect(await store.isSourceAllowed('demo.lms')).toBe(true);
     expect(await store.isSourceAllowed('demo.sis')).toBe(false);
-    expect((await store.findRules('demo.lms', 'course-completed', 'CS101')).map((r) => r.id)).toEqual(['cs101-completed']);
+    expect((await store.findRules('demo.lms', 'course-completed', 'CS101')).map((r) => r.id)).toEqual([
+      'cs101-completed',
+    ]);
     expect(await store.findRules('demo.lms', 'course-completed', 'CS999')).toEqual([]);
   });
 
@@ -46,10 +48,16 @@ describe('AppStore on DynamoDB Local', () => {
     const first = credential();
     expect(await store.saveIssuance(first, claimFor(first))).toEqual({ created: true });
     const retry = credential({ sourceEventId: first.sourceEventId });
-    expect(await store.saveIssuance(retry, claimFor(retry))).toEqual({ created: false, existingCredentialId: first.id });
+    expect(await store.saveIssuance(retry, claimFor(retry))).toEqual({
+      created: false,
+      existingCredentialId: first.id,
+    });
     expect(await store.getCredential(retry.id)).toBeUndefined();
     expect(await store.getClaim(`hash-${retry.id}`)).toBeUndefined();
-    expect(await store.getCredential(first.id, { consistent: true })).toMatchObject({ id: first.id, emailStatus: 'pending' });
+    expect(await store.getCredential(first.id, { consistent: true })).toMatchObject({
+      id: first.id,
+      emailStatus: 'pending',
+    });
   });
 
   it('lets exactly one of five concurrent issuances for one event win', async () => {
@@ -87,7 +95,10 @@ describe('AppStore on DynamoDB Local', () => {
   it('keeps an accepted event record when a later, invalid event reuses its id', async () => {
     const base = { source: 'demo.lms', credentialIds: [], receivedAt: '2026-05-14T16:20:05Z' };
     await store.recordEvent({ ...base, eventId: 'evt-keep', outcome: 'issued', credentialIds: ['c-1'] });
-    await store.recordRejection({ ...base, eventId: 'evt-keep', outcome: 'rejected', reasonCode: 'EVENT.INVALID', reason: 'x' }, 'd-1');
+    await store.recordRejection(
+      { ...base, eventId: 'evt-keep', outcome: 'rejected', reasonCode: 'EVENT.INVALID', reason: 'x' },
+      'd-1',
+    );
     expect(await store.getEvent('evt-keep')).toMatchObject({ outcome: 'issued', credentialIds: ['c-1'] });
     expect(await store.getEvent('evt-keep/d-1')).toMatchObject({ outcome: 'rejected', reasonCode: 'EVENT.INVALID' });
     // A rejected event that is re-sent simply replaces its own rejection.

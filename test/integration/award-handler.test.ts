@@ -51,7 +51,11 @@ const envelope = (detail: unknown, source = 'demo.lms') => JSON.stringify(Achiev
 
 const credentialsFor = async (eventId: string) => {
   const out = await db.docClient.send(
-    new ScanCommand({ TableName: db.names.app, FilterExpression: 'sourceEventId = :e AND sk = :sk', ExpressionAttributeValues: { ':e': eventId, ':sk': 'CREDENTIAL' } }),
+    new ScanCommand({
+      TableName: db.names.app,
+      FilterExpression: 'sourceEventId = :e AND sk = :sk',
+      ExpressionAttributeValues: { ':e': eventId, ':sk': 'CREDENTIAL' },
+    }),
   );
   return out.Items ?? [];
 };
@@ -83,7 +87,11 @@ describe('award handler (real wiring, DynamoDB Local, local keys)', () => {
     expect(await credentialsFor('evt-triple')).toHaveLength(1);
     const publishes = eventBridge.commandCalls(PutEventsCommand);
     expect(publishes).toHaveLength(1);
-    expect(publishes[0]?.args[0].input.Entries?.[0]).toMatchObject({ Source: 'laurel', DetailType: 'CredentialIssued', EventBusName: 'laurel' });
+    expect(publishes[0]?.args[0].input.Entries?.[0]).toMatchObject({
+      Source: 'laurel',
+      DetailType: 'CredentialIssued',
+      EventBusName: 'laurel',
+    });
     expect(await store.getEvent('evt-triple')).toMatchObject({ outcome: 'issued' });
   });
 
@@ -93,16 +101,39 @@ describe('award handler (real wiring, DynamoDB Local, local keys)', () => {
       ['not json', '{"detail": '],
       ['missing fields', envelope({ version: 1, eventId: 'bad-missing' })],
       ['wrong types', envelope({ ...ok, eventId: 'bad-types', activity: { kind: 42, externalId: true } })],
-      ['300 KB string', envelope({ ...ok, eventId: 'bad-huge', learner: { email: 'ada@example.edu', name: 'A'.repeat(300_000) } })],
-      ['html in name', envelope({ ...ok, eventId: 'bad-html', learner: { email: 'ada@example.edu', name: '<img src=x onerror=alert(1)>' } })],
+      [
+        '300 KB string',
+        envelope({ ...ok, eventId: 'bad-huge', learner: { email: 'ada@example.edu', name: 'A'.repeat(300_000) } }),
+      ],
+      [
+        'html in name',
+        envelope({
+          ...ok,
+          eventId: 'bad-html',
+          learner: { email: 'ada@example.edu', name: '<img src=x onerror=alert(1)>' },
+        }),
+      ],
       ['unknown source', envelope({ ...ok, eventId: 'bad-source' }, 'rogue.lms')],
     ];
     const result = await invoke(cases.map(([, body]) => record(body)));
     expect(result.batchItemFailures).toEqual([]);
-    expect(await store.getEvent('bad-missing')).toMatchObject({ outcome: 'rejected', reasonCode: 'EVENT.INVALID', reason: expect.stringContaining('learner') });
-    expect(await store.getEvent('bad-types')).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('activity.kind') });
-    expect(await store.getEvent('bad-huge')).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('learner.name') });
-    expect(await store.getEvent('bad-html')).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('markup') });
+    expect(await store.getEvent('bad-missing')).toMatchObject({
+      outcome: 'rejected',
+      reasonCode: 'EVENT.INVALID',
+      reason: expect.stringContaining('learner'),
+    });
+    expect(await store.getEvent('bad-types')).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringContaining('activity.kind'),
+    });
+    expect(await store.getEvent('bad-huge')).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringContaining('learner.name'),
+    });
+    expect(await store.getEvent('bad-html')).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringContaining('markup'),
+    });
     expect(await store.getEvent('bad-source')).toMatchObject({ outcome: 'rejected', reasonCode: 'SOURCE.UNKNOWN' });
     const rejectedToday = await db.docClient.send(
       new QueryCommand({
@@ -113,7 +144,8 @@ describe('award handler (real wiring, DynamoDB Local, local keys)', () => {
       }),
     );
     expect(rejectedToday.Items?.filter((i) => i.reasonCode === 'EVENT.NOT_JSON')).toHaveLength(1);
-    for (const id of ['bad-missing', 'bad-types', 'bad-huge', 'bad-html', 'bad-source']) expect(await credentialsFor(id)).toEqual([]);
+    for (const id of ['bad-missing', 'bad-types', 'bad-huge', 'bad-html', 'bad-source'])
+      expect(await credentialsFor(id)).toEqual([]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
