@@ -7,6 +7,7 @@ import { EventBus } from '#shared/adapters/event-bus.eventbridge.ts';
 import { makeClaimKey, makeCredentialSigner } from '#shared/adapters/key-factory.ts';
 import { ENV } from '#shared/env.ts';
 import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
+import { systemClock } from '#shared/runtime/clock.ts';
 import { readConfig } from '#shared/runtime/config.ts';
 import { makeLogger, makeMetrics } from '#shared/runtime/logger.ts';
 import { makeAwardCredential, makeRecordRejection } from './app/award-credential.ts';
@@ -27,7 +28,7 @@ export const wiring = () => {
   const dynamo = new DynamoDBClient({});
   const store = new AppStore(dynamo, config.APP_TABLE_NAME);
   const bus = new EventBus(new EventBridgeClient({}), config.EVENT_BUS_NAME);
-  const clock = { now: () => new Date() };
+  const clock = systemClock;
   const idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'event.eventId', expiresAfterSeconds: 7 * 86_400 });
 
   const award = makeAwardCredential({

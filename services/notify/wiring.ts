@@ -5,6 +5,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { makeClaimKey } from '#shared/adapters/key-factory.ts';
 import { ENV } from '#shared/env.ts';
+import { systemClock } from '#shared/runtime/clock.ts';
 import { readConfig } from '#shared/runtime/config.ts';
 import { makeLogger, makeMetrics } from '#shared/runtime/logger.ts';
 import { SesMailer } from './adapters/mailer.ses.ts';
@@ -35,7 +36,7 @@ export const wiring = () => {
     store: new AppStore(dynamo, config.APP_TABLE_NAME),
     claimKey: makeClaimKey(config),
     mailer,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     publicBaseUrl: config.PUBLIC_BASE_URL,
   });
   return {

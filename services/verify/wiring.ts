@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { ENV } from '#shared/env.ts';
+import { systemClock } from '#shared/runtime/clock.ts';
 import { readConfig } from '#shared/runtime/config.ts';
 import { makeLogger } from '#shared/runtime/logger.ts';
 import { HttpsDidResolver } from './adapters/did-resolver.https.ts';
@@ -16,7 +17,7 @@ export const wiring = () => {
     documents: makePublicDocuments({
       store,
       remote: new HttpsDidResolver(),
-      clock: { now: () => new Date() },
+      clock: systemClock,
       publicBaseUrl: config.PUBLIC_BASE_URL,
     }),
   };

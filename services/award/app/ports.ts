@@ -16,12 +16,7 @@ export type AwardStore = Pick<
 >;
 
 /** Signs an unsigned credential with the issuer's key, returning it with an embedded Data Integrity proof. */
-export interface CredentialSigner {
-  sign(
-    unsigned: Record<string, unknown>,
-    key: { keyRef: string; verificationMethod: string; created: string },
-  ): Promise<Record<string, unknown>>;
-}
+export type { CredentialSigner } from '#shared/adapters/key-factory.ts';
 
 /** Publishes `CredentialIssued`; throws if the bus did not accept it. */
 export interface IssuedPublisher {
@@ -30,6 +25,4 @@ export interface IssuedPublisher {
 
 export type ClaimKey = ClaimKeyPort;
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '#shared/runtime/clock.ts';

@@ -2,6 +2,4 @@ import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 
 export type ClaimStore = Pick<AppStore, 'getClaim' | 'getCredential' | 'redeemClaim'>;
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '#shared/runtime/clock.ts';

@@ -16,6 +16,4 @@ export interface Mailer {
 }
 
 export type ClaimKey = ClaimKeyPort;
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '#shared/runtime/clock.ts';

@@ -7,6 +7,4 @@ export interface RemoteDidResolver {
   resolve(did: string): Promise<Record<string, unknown>>;
 }
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '#shared/runtime/clock.ts';
