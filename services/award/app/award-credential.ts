@@ -8,6 +8,7 @@ import { urls } from '#shared/routes/manifest.ts';
 import { PermanentError } from '#shared/runtime/errors.ts';
 import type { EventOutcome, Rule } from '#shared/tables/app-table.ts';
 import { evaluateRules } from '../domain/match-rules.ts';
+import type { Rejection } from '../domain/read-event.ts';
 import type { AwardStore, ClaimKey, Clock, CredentialSigner, IssuedPublisher } from './ports.ts';
 
 export interface AwardInput {
@@ -188,15 +189,7 @@ export const makeAwardCredential = (deps: AwardDeps) => {
 /** Records an event that could not be read as `AchievementEarned` v1, with why. Nothing is issued. */
 export const makeRecordRejection =
   ({ store, clock }: { store: Pick<AwardStore, 'recordRejection'>; clock: Clock }) =>
-  async (rejection: {
-    eventId: string;
-    deliveryId: string;
-    source?: string;
-    detailType?: string;
-    reasonCode: string;
-    reason: string;
-  }) => {
-    const { deliveryId, ...record } = rejection;
+  async ({ deliveryId, ...record }: Rejection) => {
     await store.recordRejection(
       { ...record, outcome: 'rejected', credentialIds: [], receivedAt: clock.now().toISOString() },
       deliveryId,

@@ -54,45 +54,24 @@ export const readAchievementEarned = (body: string, deliveryId: string): ReadRes
   const busId = shortString(envelope.id, 128) ?? deliveryId;
   const detail = envelope.detail as Record<string, unknown> | undefined;
   const source = shortString(envelope.source, 256);
-  const detailType = shortString(envelope['detail-type'], 128);
-  const eventId = wellFormedEventId(detail?.eventId) ?? `eventbridge:${busId}`;
+  const reject = (reasonCode: string, reason: string): ReadResult => ({
+    ok: false,
+    rejection: {
+      eventId: wellFormedEventId(detail?.eventId) ?? `eventbridge:${busId}`,
+      deliveryId: busId,
+      source,
+      detailType: shortString(envelope['detail-type'], 128),
+      reasonCode,
+      reason,
+    },
+  });
 
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
-    return {
-      ok: false,
-      rejection: {
-        eventId,
-        deliveryId: busId,
-        source,
-        detailType,
-        reasonCode: 'EVENT.INVALID',
-        reason: 'detail is not a JSON object',
-      },
-    };
+    return reject('EVENT.INVALID', 'detail is not a JSON object');
   if (detail.version !== AchievementEarnedV1.version)
-    return {
-      ok: false,
-      rejection: {
-        eventId,
-        deliveryId: busId,
-        source,
-        detailType,
-        reasonCode: 'EVENT.UNSUPPORTED_VERSION',
-        reason: `detail.version must be ${AchievementEarnedV1.version}`,
-      },
-    };
+    return reject('EVENT.UNSUPPORTED_VERSION', `detail.version must be ${AchievementEarnedV1.version}`);
   const parsed = AchievementEarnedV1.detail.safeParse(detail);
-  if (!parsed.success || !source)
-    return {
-      ok: false,
-      rejection: {
-        eventId,
-        deliveryId: busId,
-        source,
-        detailType,
-        reasonCode: 'EVENT.INVALID',
-        reason: parsed.success ? 'the event has no source' : describeIssues(parsed.error),
-      },
-    };
+  if (!parsed.success) return reject('EVENT.INVALID', describeIssues(parsed.error));
+  if (!source) return reject('EVENT.INVALID', 'the event has no source');
   return { ok: true, source, event: parsed.data };
 };

@@ -1,9 +1,6 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
+import { sqsBatchHandler } from '#shared/runtime/sqs.ts';
 import { readAchievementEarned } from '../domain/read-event.ts';
 import { type AwardHandlerDeps, wiring } from '../wiring.ts';
 
@@ -13,7 +10,6 @@ import { type AwardHandlerDeps, wiring } from '../wiring.ts';
  */
 export const buildHandler = (deps: AwardHandlerDeps = wiring()) => {
   const { logger, metrics } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
 
   const processRecord = async (record: SQSRecord) => {
     const read = readAchievementEarned(record.body, record.messageId);
@@ -37,12 +33,7 @@ export const buildHandler = (deps: AwardHandlerDeps = wiring()) => {
     );
   };
 
-  return middy(async (event: SQSEvent, context: Context) => {
-    deps.idempotency.registerLambdaContext(context);
-    return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
-  })
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  return sqsBatchHandler(deps, processRecord);
 };
 
 export const handler = buildHandler();

@@ -1,17 +1,13 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
 import { isPermanent } from '#shared/runtime/errors.ts';
+import { sqsBatchHandler } from '#shared/runtime/sqs.ts';
 import { type NotifyHandlerDeps, wiring } from '../wiring.ts';
 
 /** `CredentialIssued` from the queue → the claim email. Failures to send are retried, then dead-lettered. */
 export const buildHandler = (deps: NotifyHandlerDeps = wiring()) => {
   const { logger, metrics } = deps;
-  const processor = new BatchProcessor(EventType.SQS);
 
   const processRecord = async (record: SQSRecord) => {
     let body: unknown;
@@ -43,12 +39,7 @@ export const buildHandler = (deps: NotifyHandlerDeps = wiring()) => {
     }
   };
 
-  return middy(async (event: SQSEvent, context: Context) => {
-    deps.idempotency.registerLambdaContext(context);
-    return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
-  })
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics));
+  return sqsBatchHandler(deps, processRecord);
 };
 
 export const handler = buildHandler();

@@ -1,0 +1,26 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+
+/**
+ * The middy stack every queue consumer shares: Lambda context for the logger and the idempotency store, metrics
+ * flushed after each invocation, and partial batch failures, so one failing message is retried alone (then
+ * dead-lettered) while the rest of its batch is acknowledged.
+ */
+export const sqsBatchHandler = (
+  deps: { logger: Logger; metrics: Metrics; idempotency: IdempotencyConfig },
+  processRecord: (record: SQSRecord) => Promise<void>,
+) => {
+  const processor = new BatchProcessor(EventType.SQS);
+  return middy(async (event: SQSEvent, context: Context) => {
+    deps.idempotency.registerLambdaContext(context);
+    return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
+  })
+    .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics));
+};
