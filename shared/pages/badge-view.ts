@@ -12,6 +12,8 @@ export interface BadgeView {
   validFrom?: string;
   validUntil?: string;
   evidence: { name?: string; narrative?: string; url?: string }[];
+  /** Frameworks and competencies the achievement aligns to (OB `alignment`). */
+  alignments: { name: string; url?: string; framework?: string; code?: string }[];
 }
 
 type Obj = Record<string, unknown>;
@@ -45,6 +47,13 @@ export const badgeView = (document: Obj): BadgeView => {
       const ev = obj(e);
       return { name: str(ev.name), narrative: str(ev.narrative), url: httpUrl(ev.id) };
     }),
+    alignments: (Array.isArray(achievement.alignment) ? achievement.alignment : []).flatMap((a) => {
+      const al = obj(a);
+      const name = str(al.targetName);
+      return name
+        ? [{ name, url: httpUrl(al.targetUrl), framework: str(al.targetFramework), code: str(al.targetCode) }]
+        : [];
+    }),
   };
 };
 
@@ -62,6 +71,18 @@ ${
     ? html`<h2>How it is earned</h2>${view.criteriaNarrative ? html`<p>${view.criteriaNarrative}</p>` : ''}${
         view.criteriaUrl ? html`<p><a href="${view.criteriaUrl}" rel="noopener">Full criteria</a></p>` : ''
       }`
+    : ''
+}
+${
+  view.alignments.length > 0
+    ? html`<h2>Aligned to</h2><ul>${view.alignments.map(
+        (a) =>
+          html`<li>${a.url ? html`<a href="${a.url}" rel="noopener">${a.name}</a>` : a.name}${
+            a.framework || a.code
+              ? html` <span class="muted">(${[a.framework, a.code].filter(Boolean).join(', ')})</span>`
+              : ''
+          }</li>`,
+      )}</ul>`
     : ''
 }
 <dl>

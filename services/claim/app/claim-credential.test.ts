@@ -42,6 +42,28 @@ describe('claim', () => {
     expect(await view('B'.repeat(43))).toEqual({ state: 'unknown' });
   });
 
+  it('says a credential revoked before it was claimed is revoked, and will not accept it', async () => {
+    // Prepare
+    const { store, view, accept } = setup();
+    const record = store.credentials.get('c-1');
+    if (record) record.revokedAt = '2026-05-19T10:00:00.000Z';
+    // Act / Assess
+    expect(await view(TOKEN)).toEqual({ state: 'revoked', revokedAt: '2026-05-19T10:00:00.000Z' });
+    expect(await accept(TOKEN)).toEqual({ state: 'revoked', revokedAt: '2026-05-19T10:00:00.000Z' });
+    expect(store.credentials.get('c-1')?.claimedAt).toBeUndefined();
+    expect(store.claims.get(hashClaimToken(TOKEN))?.usedAt).toBeUndefined();
+  });
+
+  it('holds a suspended credential back until it is reinstated', async () => {
+    const { store, view, accept } = setup();
+    const record = store.credentials.get('c-1');
+    if (record) record.suspendedAt = '2026-05-19T10:00:00.000Z';
+    expect(await accept(TOKEN)).toEqual({ state: 'suspended', expiresAt: '2026-06-13T00:00:00Z' });
+    if (record) delete record.suspendedAt;
+    expect(await view(TOKEN)).toMatchObject({ state: 'open' });
+    expect(await accept(TOKEN)).toEqual({ accepted: true, credentialId: 'c-1' });
+  });
+
   it('reports an expired link', async () => {
     const { view, accept } = setup({ expiresAt: '2026-05-19T23:59:59Z' });
     expect(await view(TOKEN)).toEqual({ state: 'expired', expiresAt: '2026-05-19T23:59:59Z' });

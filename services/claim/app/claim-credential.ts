@@ -6,6 +6,10 @@ export type ClaimState =
   | { state: 'unknown' }
   | { state: 'expired'; expiresAt: string }
   | { state: 'used'; credentialId: string }
+  /** Revoked before it was claimed: the link can no longer accept it (revocation is final). */
+  | { state: 'revoked'; revokedAt: string }
+  /** Suspended before it was claimed: the link accepts it again once reinstated, while it lasts. */
+  | { state: 'suspended'; expiresAt: string }
   | { state: 'open'; credential: CredentialRecord; expiresAt: string };
 
 /**
@@ -13,7 +17,8 @@ export type ClaimState =
  *
  * 1. A malformed token is unknown without a table read.
  * 2. The stored hash says whether it exists, was used, or has expired.
- * 3. An open link comes with its credential, for the page that shows the badge before the learner accepts.
+ * 3. A revoked (or suspended) credential cannot be accepted, and the page says so.
+ * 4. An open link comes with its credential, for the page that shows the badge before the learner accepts.
  */
 export const makeViewClaim =
   ({ store, clock }: { store: ClaimStore; clock: Clock }) =>
@@ -25,6 +30,8 @@ export const makeViewClaim =
     if (claim.expiresAt <= clock.now().toISOString()) return { state: 'expired', expiresAt: claim.expiresAt };
     const credential = await store.getCredential(claim.credentialId);
     if (!credential) return { state: 'unknown' };
+    if (credential.revokedAt) return { state: 'revoked', revokedAt: credential.revokedAt };
+    if (credential.suspendedAt) return { state: 'suspended', expiresAt: claim.expiresAt };
     return { state: 'open', credential, expiresAt: claim.expiresAt };
   };
 

@@ -41,6 +41,25 @@ describe('SesMailer', () => {
     });
   });
 
+  it('adds the unsubscribe headers a reminder carries', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-2' });
+    const headers = {
+      'List-Unsubscribe': '<https://badges.example.edu/unsubscribe/x>',
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    };
+    await new SesMailer(new SESv2Client({}), 'badges@example.edu', 'laurel').send({ ...email, headers });
+    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
+      Content: {
+        Simple: expect.objectContaining({
+          Headers: [
+            { Name: 'List-Unsubscribe', Value: headers['List-Unsubscribe'] },
+            { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+          ],
+        }),
+      },
+    });
+  });
+
   it('fails when SES fails, so the queue retries', async () => {
     ses.on(SendEmailCommand).rejects(new Error('Throttling'));
     await expect(new SesMailer(new SESv2Client({}), 'badges@example.edu').send(email)).rejects.toThrow('Throttling');

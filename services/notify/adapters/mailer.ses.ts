@@ -21,6 +21,9 @@ export class SesMailer implements Mailer {
           Simple: {
             Subject: { Data: email.subject, Charset: 'UTF-8' },
             Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
+            ...(email.headers && {
+              Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })),
+            }),
           },
         },
         ...(this.configurationSet && { ConfigurationSetName: this.configurationSet }),

@@ -2,7 +2,13 @@ import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import type { ClaimKey as ClaimKeyPort } from '#shared/adapters/claim-key.ts';
 import type { EmailContent } from '../domain/claim-email.ts';
 
-export type NotifyStore = Pick<AppStore, 'getCredential' | 'getClaim' | 'markEmailSent'>;
+export type NotifyStore = Pick<AppStore, 'getCredential' | 'getClaim' | 'getIssuer' | 'markEmailSent'>;
+
+/** What the reminder run reads and writes: due reminders by day, moved on once each. */
+export type ReminderStore = NotifyStore & Pick<AppStore, 'dueReminders' | 'advanceReminder' | 'cancelReminder'>;
+
+/** Unsubscribe, bounces and resend. */
+export type LearnerMailStore = NotifyStore & Pick<AppStore, 'stopReminders' | 'markEmailProblem' | 'replaceClaim'>;
 
 export interface OutgoingEmail extends EmailContent {
   to: string;

@@ -66,7 +66,7 @@ describe('send claim email', () => {
     expect(sent[0]?.to).toBe('ada@example.edu');
     expect(sent[0]?.text).toContain(`${BASE}/claim/${token}`);
     expect(sent[0]?.html).toContain('Ada &lt;b&gt;Lovelace&lt;/b&gt;');
-    expect(sent[0]?.tags).toEqual({ credentialId: 'c-1', issuer: 'demo' });
+    expect(sent[0]?.tags).toEqual({ credentialId: 'c-1', issuer: 'demo', kind: 'claim' });
     expect(store.credentials.get('c-1')).toMatchObject({
       emailStatus: 'sent',
       emailSentAt: '2026-05-14T16:20:06.000Z',
@@ -91,6 +91,24 @@ describe('send claim email', () => {
     mailer.fail = true;
     await expect(send(issued)).rejects.toThrow('smtp down');
     expect(store.credentials.get('c-1')?.emailStatus).toBe('pending');
+  });
+
+  it('never emails a revoked credential, nor a suspended one until it is reinstated', async () => {
+    // Prepare
+    const { send, sent, store } = await setup();
+    const record = store.credentials.get('c-1');
+    if (record) record.revokedAt = '2026-05-14T16:20:06Z';
+    // Act / Assess
+    expect(await send(issued)).toEqual({ sent: false, reason: 'revoked' });
+    if (record) {
+      delete record.revokedAt;
+      record.suspendedAt = '2026-05-14T16:20:06Z';
+    }
+    expect(await send(issued)).toEqual({ sent: false, reason: 'suspended' });
+    expect(sent).toEqual([]);
+    expect(store.credentials.get('c-1')?.emailStatus).toBe('pending');
+    if (record) delete record.suspendedAt;
+    expect(await send(issued)).toMatchObject({ sent: true });
   });
 
   it('treats an unknown credential as permanent', async () => {
