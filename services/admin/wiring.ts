@@ -1,0 +1,117 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { resendWiring } from '#services/notify/wiring.ts';
+import { AdminStore } from '#shared/adapters/admin-store.dynamodb.ts';
+import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
+import { EventBus } from '#shared/adapters/event-bus.eventbridge.ts';
+import { makeClaimKey, makeSigner } from '#shared/adapters/key-factory.ts';
+import { readLocalUsers } from '#shared/adapters/local-users.ts';
+import { loadLocalSessionKey, localSessionIssuer } from '#shared/adapters/session-key.local.ts';
+import { localKeyRef } from '#shared/adapters/signer.local.ts';
+import { ENV } from '#shared/env.ts';
+import { DryRunPromotedV1 } from '#shared/events/dry-run-promoted.v1.ts';
+import { urls } from '#shared/routes/manifest.ts';
+import { systemClock } from '#shared/runtime/clock.ts';
+import { readConfig } from '#shared/runtime/config.ts';
+import { makeLogger } from '#shared/runtime/logger.ts';
+import { makeActivity } from './app/activity.ts';
+import { makeCatalog } from './app/catalog.ts';
+import { makeIssuers } from './app/issuers.ts';
+import type { IssuerKeyFactory } from './app/ports.ts';
+import { makeRules } from './app/rules.ts';
+import { makeSignIn } from './app/session.ts';
+import type { Actor } from './domain/actor.ts';
+import type { ValidImage } from './domain/images.ts';
+import { adminRoutes } from './handlers/api.ts';
+import { buildOpenApi } from './handlers/openapi.ts';
+
+/** Composition root: env → clients → adapters → use cases, once per cold start. */
+export const wiring = () => {
+  const config = readConfig([
+    ENV.APP_TABLE_NAME,
+    ENV.EVENT_BUS_NAME,
+    ENV.PUBLIC_BASE_URL,
+    ENV.SIGNING_KEY_ID,
+    ENV.CLAIM_KEY_ID,
+    ENV.REVIEW_APPROVALS_REQUIRED,
+    ENV.LAUREL_MODE,
+    ENV.LAUREL_DATA_DIR,
+  ]);
+  const dynamo = new DynamoDBClient({});
+  const store = new AdminStore(dynamo, config.APP_TABLE_NAME);
+  const appStore = new AppStore(dynamo, config.APP_TABLE_NAME);
+  const bus = new EventBus(new EventBridgeClient({}), config.EVENT_BUS_NAME);
+  const claimKey = makeClaimKey(config);
+  const signer = makeSigner(config);
+  const local = config.LAUREL_MODE === 'local';
+  const keys: IssuerKeyFactory = {
+    forIssuer: async (slug) => {
+      // AWS: the stack's signing key for now (per-issuer keys arrive with rotation); local: a key file per issuer.
+      const keyRef = local ? localKeyRef(slug) : (config.SIGNING_KEY_ID ?? '');
+      return { keyRef, publicKeyMultibase: await signer.publicKeyMultibase(keyRef) };
+    },
+  };
+  const dataDir = config.LAUREL_DATA_DIR ?? '';
+  const sessionKey = local ? loadLocalSessionKey(dataDir) : undefined;
+  return makeAdminDeps({
+    store,
+    appStore,
+    keys,
+    claimKey,
+    publisher: { dryRunPromoted: (detail) => bus.publish(DryRunPromotedV1, detail) },
+    resend: resendWiring().resendClaimEmail,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    approvalsRequired: config.REVIEW_APPROVALS_REQUIRED,
+    ...(sessionKey && {
+      signIn: async (email: string, password: string) =>
+        makeSignIn({
+          users: () => readLocalUsers(dataDir),
+          key: await sessionKey,
+          issuer: localSessionIssuer(config.PUBLIC_BASE_URL),
+          clock: systemClock,
+        })(email, password),
+    }),
+  });
+};
+
+/** The use cases over given adapters: the wiring's second half, which tests call with their own. */
+export const makeAdminDeps = (d: {
+  store: AdminStore;
+  appStore: AppStore;
+  keys: IssuerKeyFactory;
+  claimKey: ReturnType<typeof makeClaimKey>;
+  publisher: Parameters<typeof makeRules>[0]['publisher'];
+  resend: Parameters<typeof makeActivity>[0]['resend'];
+  publicBaseUrl: string;
+  approvalsRequired: number;
+  signIn?: (email: string, password: string) => ReturnType<ReturnType<typeof makeSignIn>>;
+  clock?: { now(): Date };
+}) => {
+  const clock = d.clock ?? systemClock;
+  const openapi = buildOpenApi(adminRoutes);
+  return {
+    logger: makeLogger('admin'),
+    issuers: makeIssuers({ store: d.store, keys: d.keys, clock }),
+    catalog: makeCatalog({ store: d.store, clock, approvalsRequired: d.approvalsRequired }),
+    rules: makeRules({ store: d.store, award: d.appStore, publisher: d.publisher, claimKey: d.claimKey, clock }),
+    activity: makeActivity({
+      store: d.store,
+      claimKey: d.claimKey,
+      clock,
+      publicBaseUrl: d.publicBaseUrl,
+      resend: d.resend,
+    }),
+    ...(d.signIn && { signIn: d.signIn }),
+    saveImage: async (image: ValidImage, actor: Actor) => {
+      await d.store.putImage({
+        ...image,
+        createdAt: clock.now().toISOString(),
+        createdBy: { sub: actor.sub, ...(actor.email ? { email: actor.email } : {}) },
+      });
+      return urls(d.publicBaseUrl).image(image.id);
+    },
+    openapi: () => openapi,
+  };
+};
+
+export type AdminWiring = ReturnType<typeof makeAdminDeps>;
