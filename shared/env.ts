@@ -13,6 +13,13 @@ export const ENV = {
   PUBLIC_BASE_URL: 'PUBLIC_BASE_URL',
   /** KMS key (ECC_NIST_EDWARDS25519) that signs credentials. */
   SIGNING_KEY_ID: 'SIGNING_KEY_ID',
+  /** The current KMS RSA_2048 key for the VC-JWT form (issuers name their own keys; this is the newest generation). */
+  JWT_SIGNING_KEY_ID: 'JWT_SIGNING_KEY_ID',
+  /**
+   * Issuer (`iss`) of the OAuth 2.0 access tokens the VC-API issue route accepts: the Cognito user pool's URL in AWS
+   * (its JWKS is `<issuer>/.well-known/jwks.json`), the local token endpoint's in local mode.
+   */
+  VC_API_TOKEN_ISSUER: 'VC_API_TOKEN_ISSUER',
   /** KMS HMAC_256 key that derives claim tokens, so no token ever travels on the bus or rests in plain text. */
   CLAIM_KEY_ID: 'CLAIM_KEY_ID',
   /** `From` address of claim emails (a verified SES identity). */
@@ -21,6 +28,10 @@ export const ENV = {
   SES_CONFIGURATION_SET: 'SES_CONFIGURATION_SET',
   /** Days a claim link stays valid. */
   CLAIM_TOKEN_TTL_DAYS: 'CLAIM_TOKEN_TTL_DAYS',
+  /** Days after the claim email when reminders go out while unclaimed, comma-separated (default `3,14`; empty: none). */
+  CLAIM_REMINDER_DAYS: 'CLAIM_REMINDER_DAYS',
+  /** Reviewer approvals an achievement version needs before it can be published (default 2). */
+  REVIEW_APPROVALS_REQUIRED: 'REVIEW_APPROVALS_REQUIRED',
   /** `local` runs the same handlers with the local signer, local claim key and SMTP mailer. */
   LAUREL_MODE: 'LAUREL_MODE',
   /** Folder holding local keys, the DynamoDB Local files and the dead-letter file in local mode. */
@@ -34,6 +45,12 @@ export const ENV = {
 } as const;
 
 export type EnvName = keyof typeof ENV;
+
+/** Default reminder schedule: days after the claim email. */
+export const DEFAULT_CLAIM_REMINDER_DAYS = [3, 14] as const;
+
+/** Default number of reviewer approvals an achievement version needs. */
+export const DEFAULT_REVIEW_APPROVALS = 2;
 
 /** Default claim-link lifetime. */
 export const DEFAULT_CLAIM_TOKEN_TTL_DAYS = 30;

@@ -22,6 +22,10 @@ export interface LaurelHttpApiProps {
   functions: Readonly<Record<string, lambda.IFunction>>;
   /** The manifest's routes: one API route each. */
   routes: readonly Route[];
+  /** The authorizer (and the scopes it demands) for routes whose manifest entry names an `auth`. */
+  authorizers?: Partial<
+    Record<NonNullable<Route['auth']>, { authorizer: apigw.IHttpRouteAuthorizer; scopes: readonly string[] }>
+  >;
   /** Maps the API to this domain; without it only the execute-api URL exists. */
   domain?: ApiDomain;
   /** Steady-state requests per second across the stage. @default 100 */
@@ -101,11 +105,16 @@ export class LaurelHttpApi extends Construct {
     for (const route of props.routes) {
       // Every manifest route today is public by design. Admin and ingest routes (a later issue) attach the JWT
       // authorizer here (`authorizer:` on addRoutes) and must not receive the suppression below.
+      const auth = route.auth ? props.authorizers?.[route.auth] : undefined;
+      if (route.auth && !auth)
+        throw new Error(`route ${route.method} ${route.path} needs the "${route.auth}" authorizer`);
       const created = this.api.addRoutes({
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: integrationFor(route.fn),
+        ...(auth ? { authorizer: auth.authorizer, authorizationScopes: [...auth.scopes] } : {}),
       });
+      if (auth) continue;
       for (const r of created) {
         Validations.of(r).acknowledge({
           id: 'AwsSolutions-APIG4',

@@ -6,23 +6,17 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { ENV, METRICS_NAMESPACE } from '#shared/env.ts';
 import type { FunctionSpec, Need } from '#shared/routes/manifest.ts';
-import { appTable } from '#shared/tables/app-table.ts';
+import { appTable, STATUS_LIST_KEY_PREFIX } from '#shared/tables/app-table.ts';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_OPTIONS } from './bundling.ts';
 
 /** Repository root: manifest entries are relative to it, and esbuild resolves `#shared/*` imports from its package.json. */
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/**
- * Lambda loads the bundle as ESM (`index.mjs`), where `require` does not exist; CommonJS dependencies that esbuild
- * inlines still call it for Node built-ins. The alias keeps the banner from colliding with a bundled `createRequire`.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __laurelCreateRequire } from 'node:module'; const require = __laurelCreateRequire(import.meta.url);";
 
 /** Item reads, including the condition checks inside write transactions. */
 const TABLE_READ_ACTIONS = [
@@ -53,7 +47,14 @@ export interface NeedResources {
   appTable: dynamodb.ITable;
   idempotencyTable: dynamodb.ITable;
   bus: events.IEventBus;
+  /** The newest Ed25519 credential-signing key (what `SIGNING_KEY_ID` names). */
   signingKey: kms.IKey;
+  /** Every generation of Ed25519 signing keys, oldest first (issuers move to a new one with `issuer rotate-key`). */
+  signingKeys?: readonly kms.IKey[];
+  /** Every generation of RSA keys for the VC-JWT form, oldest first; the last is `JWT_SIGNING_KEY_ID`. */
+  jwtSigningKeys?: readonly kms.IKey[];
+  /** The OAuth 2.0 issuer of VC-API access tokens (the Cognito user pool's provider URL). */
+  vcApiTokenIssuer?: string;
   claimKey: kms.IKey;
   mail: MailResources;
 }
@@ -116,19 +117,12 @@ export class ServiceFunction extends Construct {
         [ENV.POWERTOOLS_SERVICE_NAME]: props.name,
         [ENV.POWERTOOLS_METRICS_NAMESPACE]: METRICS_NAMESPACE,
         [ENV.PUBLIC_BASE_URL]: props.publicBaseUrl,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // Ship the SDK versions the tests ran against rather than whatever the runtime image carries.
-        bundleAwsSDK: true,
-        // No Docker here or in CI: esbuild from node_modules does the work.
-        forceDockerBundling: false,
+        ...LAMBDA_BUNDLING,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        esbuildArgs: { '--alias': [...LAMBDA_BUNDLING.esbuildArgs['--alias']] },
       },
     });
 
@@ -159,6 +153,22 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /**
+   * Put and update status list items of the app table, and no other item: IAM's `dynamodb:LeadingKeys` condition
+   * limits the partition keys to `STATUSLIST#…`. For the public function that caches signed status lists.
+   */
+  bindStatusListWrites(table: dynamodb.ITable): this {
+    this.fn.addEnvironment(ENV.APP_TABLE_NAME, table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${STATUS_LIST_KEY_PREFIX}*`] } },
+      }),
+    );
+    return this;
+  }
+
   /** Powertools idempotency store: its records are read, written and deleted, so read-write. */
   bindIdempotencyTable(table: dynamodb.ITable): this {
     this.fn.addEnvironment(ENV.IDEMPOTENCY_TABLE_NAME, table.tableName);
@@ -177,9 +187,38 @@ export class ServiceFunction extends Construct {
    * `kms:Sign` on the credential key and nothing more: the public key is read once when an issuer is seeded and
    * stored on its record, so the function never needs `kms:GetPublicKey` (or anything else) on it.
    */
-  bindSigningKey(key: kms.IKey): this {
+  bindSigningKey(key: kms.IKey, generations: readonly kms.IKey[] = [key]): this {
     this.fn.addEnvironment(ENV.SIGNING_KEY_ID, key.keyArn);
-    key.grantSign(this.role);
+    // Each issuer names its own key generation, so every generation may sign until the operator rotates off it.
+    for (const k of new Set([...generations, key])) k.grantSign(this.role);
+    return this;
+  }
+
+  /**
+   * `kms:GetPublicKey` on the newest signing key, never `kms:Sign`: the console reads the public half once, to
+   * publish it in a new issuer's DID document.
+   */
+  bindSigningKeyPublic(key: kms.IKey): this {
+    this.fn.addEnvironment(ENV.SIGNING_KEY_ID, key.keyArn);
+    iam.Grant.addToPrincipal({ grantee: this.role, actions: ['kms:GetPublicKey'], resourceArns: [key.keyArn] });
+    return this;
+  }
+
+  /**
+   * `kms:Sign` on the RSA keys of the VC-JWT form and nothing more (their public halves are stored on the issuer
+   * record at rotation, so no `kms:GetPublicKey`). For the verify function, which signs that form on demand.
+   */
+  bindJwtSigningKeys(keys: readonly kms.IKey[]): this {
+    const newest = keys.at(-1);
+    if (!newest) throw new Error('jwt-key:sign needs at least one RSA key');
+    this.fn.addEnvironment(ENV.JWT_SIGNING_KEY_ID, newest.keyArn);
+    for (const k of keys) k.grantSign(this.role);
+    return this;
+  }
+
+  /** Where VC-API access tokens come from (`VC_API_TOKEN_ISSUER`): verified against that issuer's public JWKS, no IAM. */
+  bindVcApiTokenIssuer(issuer: string): this {
+    this.fn.addEnvironment(ENV.VC_API_TOKEN_ISSUER, issuer);
     return this;
   }
 
@@ -227,10 +266,23 @@ export class ServiceFunction extends Construct {
           this.bindEventBus(resources.bus);
           break;
         case 'signing-key:sign':
-          this.bindSigningKey(resources.signingKey);
+          this.bindSigningKey(resources.signingKey, resources.signingKeys);
+          break;
+        case 'signing-key:public':
+          this.bindSigningKeyPublic(resources.signingKey);
+          break;
+        case 'jwt-key:sign':
+          this.bindJwtSigningKeys(resources.jwtSigningKeys ?? []);
+          break;
+        case 'vc-api:tokens':
+          if (!resources.vcApiTokenIssuer) throw new Error('vc-api:tokens needs the VC-API token issuer');
+          this.bindVcApiTokenIssuer(resources.vcApiTokenIssuer);
           break;
         case 'claim-key:mac':
           this.bindClaimKey(resources.claimKey);
+          break;
+        case 'status-lists:write':
+          this.bindStatusListWrites(resources.appTable);
           break;
         case 'ses:send':
           this.bindMailer(resources.mail);

@@ -29,7 +29,20 @@ const fake = (name: string): LocalFunction => ({
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'laurel-api-'));
   tls = await localTls(dir);
-  api = await startApi({ port: 0, tls, routes, functions: { claim: fake('claim'), verify: fake('verify') } });
+  api = await startApi({
+    port: 0,
+    tls,
+    routes,
+    // A fake for every function the manifest's routes name.
+    functions: Object.fromEntries([...new Set(routes.map((r) => r.fn))].map((name) => [name, fake(name)])),
+    // Stands in for the JWT verification: accepts one token, as API Gateway's authorizer accepts valid ones.
+    authorizers: {
+      admin: async (headers) =>
+        headers.authorization === 'Bearer good'
+          ? { claims: { sub: 'u1', 'cognito:groups': '[admin]' }, scopes: null }
+          : undefined,
+    },
+  });
 });
 
 afterAll(async () => {
@@ -194,6 +207,34 @@ describe('local API: result to response', () => {
     const res = await call('/health');
     expect(res.status).toBe(500);
     expect(JSON.parse(res.text)).toEqual({ message: 'Internal Server Error' });
+  });
+});
+
+describe('local API: authorizers, as API Gateway runs them', () => {
+  it('answers 401 before the function runs when a route needs a token and none (or a bad one) came', async () => {
+    const none = await call('/admin/api/me');
+    const bad = await call('/admin/api/me', { headers: { authorization: 'Bearer forged' } });
+    expect([none.status, bad.status]).toEqual([401, 401]);
+    expect(JSON.parse(none.text)).toEqual({ message: 'Unauthorized' });
+    expect(seen).toHaveLength(0);
+  });
+
+  it("hands the function the authorizer's claims in requestContext.authorizer.jwt", async () => {
+    const res = await call('/admin/api/achievements/x', { headers: { authorization: 'Bearer good' } });
+    expect(res.status).toBe(204);
+    expect(seen[0]?.event.requestContext).toMatchObject({
+      routeKey: 'GET /admin/api/achievements/{id}',
+      authorizer: { jwt: { claims: { sub: 'u1', 'cognito:groups': '[admin]' }, scopes: null } },
+    });
+  });
+
+  it('leaves public routes public, and a kind with no local authorizer to its function', async () => {
+    await call('/admin/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await call('/credentials/issue', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(seen.map((s) => [s.fn, (s.event.requestContext as { authorizer?: unknown }).authorizer])).toEqual([
+      ['admin', undefined],
+      ['issue', undefined],
+    ]);
   });
 });
 

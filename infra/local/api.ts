@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type Route, routeKey } from '#shared/routes/manifest.ts';
+import { type Authorizer, type Route, routeKey } from '#shared/routes/manifest.ts';
+import type { AuthorizedRequest } from '#shared/runtime/jwt-auth.ts';
 import { invoke, type LocalFunction } from './lambda.ts';
 import { readBody } from './process.ts';
 
@@ -13,7 +14,7 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
 
 /** A route as the local API needs it: the manifest's, with any function name (tests route to fakes). */
-export type ApiRoute = Pick<Route, 'method' | 'path'> & { fn: string };
+export type ApiRoute = Pick<Route, 'method' | 'path' | 'auth'> & { fn: string };
 
 interface CompiledRoute {
   method: string;
@@ -263,8 +264,31 @@ export async function startApi(opts: {
   functions: Readonly<Record<string, LocalFunction>>;
   /** Where a function's error (the API answers 500) is reported, as CloudWatch would hold it. */
   warn?: (line: string) => void;
+  /**
+   * What API Gateway's JWT authorizers do, per manifest `auth`: a route naming one runs only for a request it
+   * accepts (else API Gateway's 401), and the function gets the claims in `requestContext.authorizer.jwt`. A kind
+   * with no authorizer here reaches its function unchecked, which must then check the token itself (`vc-api` does).
+   */
+  authorizers?: Partial<
+    Record<Authorizer, (headers: Record<string, string | undefined>) => Promise<AuthorizedRequest | undefined>>
+  >;
+  /**
+   * Routes that exist only in local mode, keyed `METHOD /path` (exact path), answered in process: stand-ins for
+   * managed AWS endpoints such as Cognito's token endpoint.
+   */
+  localRoutes?: Readonly<
+    Record<
+      string,
+      (req: { headers: Record<string, string | undefined>; body: Buffer }) => Promise<{
+        statusCode: number;
+        headers: Record<string, string>;
+        body: string;
+      }>
+    >
+  >;
 }): Promise<LocalApi> {
   const match = router(opts.routes);
+  const authOf = new Map(opts.routes.map((r) => [routeKey(r), r.auth]));
   for (const r of opts.routes) {
     if (!opts.functions[r.fn]) throw new Error(`route ${routeKey(r)} names unknown function ${r.fn}`);
   }
@@ -282,6 +306,12 @@ export async function startApi(opts: {
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const local = opts.localRoutes?.[`${req.method ?? 'GET'} ${path}`];
+    if (local) {
+      const body = await readBody(req, MAX_BODY_BYTES);
+      if (!body) return sendJson(res, 413, { message: 'Request Entity Too Large' });
+      return writeResult(res, await local({ headers: req.headers as Record<string, string | undefined>, body }));
+    }
     const found = match(req.method ?? 'GET', path);
     if (!found) {
       req.resume();
@@ -294,7 +324,16 @@ export async function startApi(opts: {
     }
     const fn = opts.functions[found.fn];
     if (!fn) throw new Error(`no function ${found.fn}`);
+    const auth = authOf.get(found.routeKey);
+    const authorize = auth ? opts.authorizers?.[auth] : undefined;
+    const authorized = authorize ? await authorize(req.headers as Record<string, string | undefined>) : undefined;
+    if (authorize && !authorized) return sendJson(res, 401, { message: 'Unauthorized' });
     const event = toApiGatewayEvent(req, body, found, { port });
+    if (authorized) {
+      (event.requestContext as { authorizer?: unknown }).authorizer = {
+        jwt: { claims: authorized.claims, scopes: authorized.scopes },
+      };
+    }
     const result = await invoke(fn, event);
     writeResult(res, result);
   }

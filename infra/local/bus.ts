@@ -37,6 +37,8 @@ export interface BusConsumer {
   pattern: EventPattern | Pattern;
   fn: LocalFunction;
   settings?: Partial<QueueSettings>;
+  /** `default`: the rule sits on the account's default bus, where AWS services (SES) publish. @default 'laurel' */
+  bus?: 'laurel' | 'default';
 }
 
 export interface LocalBusOptions {
@@ -63,6 +65,14 @@ export interface LocalBus {
   queues: ReadonlyMap<string, LocalQueue>;
   /** The same processing as the HTTP endpoint, in process (benchmarks, tests). Throws a `BusValidationError`. */
   putEvents(entries: PutEventsEntry[]): PutEventsResult;
+  /**
+   * What an AWS service (SES, with an `aws.*` source no producer may use) puts on the default bus: routed to the
+   * consumers whose rule sits there. For local mode and tests, e.g. a synthetic bounce.
+   */
+  deliverAwsEvent(event: { source: string; detailType: string; detail: object }): {
+    EventId: string;
+    routedTo: string[];
+  };
   /** Resolves once every queue is empty and no invocation runs (retries waiting count as work). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -129,7 +139,7 @@ export async function startBus(opts: LocalBusOptions): Promise<LocalBus> {
 
   let waiters: (() => void)[] = [];
   const queues = new Map<string, LocalQueue>();
-  const routes: { pattern: Pattern; queue: LocalQueue }[] = [];
+  const routes: { pattern: Pattern; queue: LocalQueue; bus: 'laurel' | 'default' }[] = [];
   const allIdle = () => [...queues.values()].every((q) => q.idle);
   const onChange = () => {
     if (waiters.length > 0 && allIdle()) {
@@ -151,7 +161,7 @@ export async function startBus(opts: LocalBusOptions): Promise<LocalBus> {
       ...(warn ? { log: warn } : {}),
     });
     queues.set(consumer.name, queue);
-    routes.push({ pattern: consumer.pattern, queue });
+    routes.push({ pattern: consumer.pattern, queue, bus: consumer.bus ?? 'laurel' });
     if (queue.depth > 0) log?.(`bus: ${queue.depth} message(s) restored for ${consumer.name}`);
   }
 
@@ -236,7 +246,7 @@ export async function startBus(opts: LocalBusOptions): Promise<LocalBus> {
         continue;
       }
       const body = JSON.stringify(envelope);
-      const targets = routes.filter((r) => matches(r.pattern, envelope));
+      const targets = routes.filter((r) => r.bus === 'laurel' && matches(r.pattern, envelope));
       for (const { queue } of targets) {
         const bodies = outbox.get(queue) ?? [];
         bodies.push(body);
@@ -248,6 +258,26 @@ export async function startBus(opts: LocalBusOptions): Promise<LocalBus> {
     }
     for (const [queue, bodies] of outbox) queue.send(bodies);
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  }
+
+  function deliverAwsEvent(event: { source: string; detailType: string; detail: object }) {
+    const envelope: EventBridgeEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': event.detailType,
+      source: event.source,
+      account,
+      time: isoSeconds(new Date()),
+      region,
+      resources: [],
+      detail: event.detail,
+    };
+    const targets = routes.filter((r) => r.bus === 'default' && matches(r.pattern, envelope));
+    for (const { queue } of targets) queue.send([JSON.stringify(envelope)]);
+    log?.(
+      `bus: ${event.detailType} from ${event.source} (default bus) -> ${targets.map((t) => t.queue.name).join(', ') || '(no rule matched)'}`,
+    );
+    return { EventId: envelope.id, routedTo: targets.map((t) => t.queue.name) };
   }
 
   const server = createServer((req, res) => {
@@ -297,6 +327,7 @@ export async function startBus(opts: LocalBusOptions): Promise<LocalBus> {
     port,
     queues,
     putEvents,
+    deliverAwsEvent,
     idle() {
       if (allIdle()) return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push(resolve));

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +51,12 @@ export class FunctionTimeoutError extends Error {
 }
 
 /**
+ * The function an invocation belongs to, for whatever runs inside it: all functions share one process here, so a
+ * benchmark that counts AWS calls per function (bench/lib/aws-calls.ts) asks this.
+ */
+export const currentInvocation = new AsyncLocalStorage<{ fn: string }>();
+
+/**
  * Invokes a function with its configured timeout. Lambda would freeze a function that runs over; here the stray
  * promise cannot be stopped, but the invocation counts as failed, exactly as the caller (queue or API) sees it on AWS.
  */
@@ -61,7 +68,8 @@ export async function invoke(fn: LocalFunction, event: unknown): Promise<unknown
     timer = setTimeout(() => reject(new FunctionTimeoutError(context.functionName, fn.timeoutSeconds)), timeoutMs);
   });
   try {
-    return await Promise.race([Promise.resolve().then(() => fn.handler(event as never, context)), timeout]);
+    const run = () => currentInvocation.run({ fn: fn.name }, () => fn.handler(event as never, context));
+    return await Promise.race([Promise.resolve().then(run), timeout]);
   } finally {
     clearTimeout(timer);
   }

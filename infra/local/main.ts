@@ -57,6 +57,16 @@ Demo institution${seed.created.length > 0 ? ` (seeded: ${seed.created.join(', ')
   achievement   ${seed.achievement.id}: ${seed.achievement.name}
   rule          ${rule.id} (${rule.mode}): source ${rule.source}, kind ${rule.kind}, externalId ${rule.externalId}, score >= ${rule.conditions.minScore ?? DEMO.minScore}
 
+W3C VC-API (issue for "${seed.issuer.slug}" with an OAuth 2.0 client-credentials token; data in ${shownDir}/oauth/)
+  token         POST ${stack.oauth.tokenUrl}   client_id ${stack.oauth.clientId}   client_secret ${stack.oauth.clientSecret}
+  issue         POST ${urls.api}/credentials/issue   (Authorization: Bearer <access_token>)
+  verify        POST ${urls.api}/credentials/verify, ${urls.api}/presentations/verify
+  keys          ${link.issuerJwks(seed.issuer.slug)}   (a credential as VC-JWT: Accept: application/vc+jwt)
+
+Console API (${urls.api}/admin/api/openapi.json): sign in with POST ${urls.api}/admin/api/session {"email","password"},
+then send Authorization: Bearer <token>. Users${stack.consoleUsers.created ? ' (created now)' : ''}, passwords in ${shownDir}/auth/passwords.txt:
+${stack.consoleUsers.users.map((u) => `  ${u.email.padEnd(28)} ${u.groups.join(',').padEnd(18)} ${u.password ?? ''}`).join('\n')}
+
 Send the demo event (Ada Lovelace completed CS101 with 92), then open the inbox:
   npm run demo:event
 or with the AWS CLI:

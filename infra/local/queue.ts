@@ -203,7 +203,7 @@ export class LocalQueue {
   private stopped = false;
   private started = false;
   /** Counters for tests and benchmarks. */
-  readonly stats = { enqueued: 0, invocations: 0, deleted: 0, retried: 0, deadLettered: 0 };
+  readonly stats = { enqueued: 0, invocations: 0, deleted: 0, retried: 0, deadLettered: 0, invocationMs: 0 };
 
   constructor(
     readonly name: string,
@@ -319,6 +319,7 @@ export class LocalQueue {
     const event: SQSEvent = { Records: batch.map((m) => this.record(m)) };
     let failed: Set<string>;
     let reason: string;
+    const started = performance.now();
     try {
       const result = await invoke(this.fn, event);
       ({ failed, reason } = failuresOf(result, batch));
@@ -328,6 +329,7 @@ export class LocalQueue {
       this.opts.log?.(`${this.name}: invocation of ${batch.length} message(s) failed: ${reason}`);
     }
     this.inFlight--;
+    this.stats.invocationMs += performance.now() - started;
     if (!this.stopped) this.settle(batch, failed, reason);
     this.opts.onChange();
     this.pump();

@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { issuerKeys, type PublicRsaJwk, rotateKey } from '#shared/credentials/issuer-keys.ts';
 import {
   type Achievement,
   achievementItem,
+  apiClientItem,
   type Issuer,
   issuerItem,
   keys,
@@ -15,6 +17,8 @@ export const DEMO = {
   source: 'demo.lms',
   issuerSlug: 'demo',
   keyRef: 'local:demo',
+  /** The demo issuer's RSA key for the VC-JWT form. */
+  jwtKeyRef: 'local:demo-jwt',
   achievementId: 'intro-to-cs',
   ruleId: 'cs101-completed',
   kind: 'course-completed',
@@ -45,11 +49,15 @@ export async function seedDemo(opts: {
   tableName: string;
   publicBaseUrl: string;
   publicKeyMultibase: (keyRef: string) => Promise<string>;
+  /** The RSA key of the VC-JWT form (`local:demo-jwt`); without it the demo issuer has no JWT form. */
+  publicJwk?: (keyRef: string) => Promise<PublicRsaJwk>;
+  /** A VC-API client to allow for the demo issuer (local mode's OAuth client). */
+  apiClientId?: string;
 }): Promise<SeedResult> {
   const doc = DynamoDBDocumentClient.from(opts.client, { marshallOptions: { removeUndefinedValues: true } });
   const baseUrl = opts.publicBaseUrl.replace(/\/+$/, '');
 
-  const issuer = issuerItem.parse({
+  const legacy = issuerItem.parse({
     slug: DEMO.issuerSlug,
     name: 'Demo University',
     url: baseUrl,
@@ -60,6 +68,10 @@ export async function seedDemo(opts: {
     keyFragment: 'key-1',
     publicKeyMultibase: await opts.publicKeyMultibase(DEMO.keyRef),
   } satisfies Issuer);
+  const jwtKey = opts.publicJwk
+    ? { type: 'JsonWebKey' as const, keyRef: DEMO.jwtKeyRef, publicKeyJwk: await opts.publicJwk(DEMO.jwtKeyRef) }
+    : undefined;
+  const issuer = jwtKey ? rotateKey(legacy, jwtKey, new Date()) : legacy;
 
   const achievement = achievementItem.parse({
     id: DEMO.achievementId,
@@ -85,9 +97,12 @@ export async function seedDemo(opts: {
   } satisfies Rule);
 
   const items: [string, Record<string, unknown>][] = [
-    [`source ${DEMO.source}`, { ...keys.source(DEMO.source), name: DEMO.source }],
-    [`issuer ${issuer.slug}`, { ...keys.issuer(issuer.slug), ...issuer }],
-    [`achievement ${achievement.id}`, { ...keys.achievement(achievement.id), ...achievement }],
+    [`source ${DEMO.source}`, { ...keys.source(DEMO.source), ...keys.sourceListing(DEMO.source), name: DEMO.source }],
+    [`issuer ${issuer.slug}`, { ...keys.issuer(issuer.slug), ...keys.issuerListing(issuer.slug), ...issuer }],
+    [
+      `achievement ${achievement.id}`,
+      { ...keys.achievement(achievement.id), ...keys.achievementListing(achievement.id), ...achievement },
+    ],
     [
       `rule ${rule.id}`,
       {
@@ -98,6 +113,16 @@ export async function seedDemo(opts: {
       },
     ],
   ];
+
+  if (opts.apiClientId) {
+    items.push([
+      `VC-API client ${opts.apiClientId}`,
+      {
+        ...keys.apiClient(opts.apiClientId),
+        ...apiClientItem.parse({ clientId: opts.apiClientId, name: 'local mode', issuerSlugs: [DEMO.issuerSlug] }),
+      },
+    ]);
+  }
 
   const created: string[] = [];
   for (const [label, item] of items) {
@@ -110,9 +135,57 @@ export async function seedDemo(opts: {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
+  // The console's listing copy of the demo rule (also for data folders seeded before the console).
+  await doc
+    .send(
+      new PutCommand({
+        TableName: opts.tableName,
+        Item: { ...keys.ruleDirectory(rule.id), ...rule },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  // Data folders seeded before the console: give the demo items their listing keys, once.
+  for (const [key, listing] of [
+    [keys.source(DEMO.source), keys.sourceListing(DEMO.source)],
+    [keys.issuer(issuer.slug), keys.issuerListing(issuer.slug)],
+    [keys.achievement(achievement.id), keys.achievementListing(achievement.id)],
+  ] as const) {
+    await doc
+      .send(
+        new UpdateCommand({
+          TableName: opts.tableName,
+          Key: key,
+          UpdateExpression: 'SET gsi1pk = if_not_exists(gsi1pk, :pk), gsi1sk = if_not_exists(gsi1sk, :sk)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':pk': listing.gsi1pk, ':sk': listing.gsi1sk },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
   const warnings: string[] = [];
   if (!created.includes(`issuer ${issuer.slug}`)) {
     const stored = await doc.send(new GetCommand({ TableName: opts.tableName, Key: keys.issuer(issuer.slug) }));
+    // A data folder seeded before the VC-JWT form: give the demo issuer its RSA key, once.
+    const storedIssuer = stored.Item ? issuerItem.parse(stored.Item) : undefined;
+    if (storedIssuer && jwtKey && !issuerKeys(storedIssuer).some((k) => k.type === 'JsonWebKey')) {
+      const upgraded = rotateKey(storedIssuer, jwtKey, new Date());
+      await doc.send(
+        new UpdateCommand({
+          TableName: opts.tableName,
+          Key: keys.issuer(issuer.slug),
+          UpdateExpression: 'SET #keys = :keys',
+          ConditionExpression: 'attribute_not_exists(#keys)',
+          ExpressionAttributeNames: { '#keys': 'keys' },
+          ExpressionAttributeValues: { ':keys': upgraded.keys },
+        }),
+      );
+      created.push(`issuer ${issuer.slug} VC-JWT key`);
+    }
     if (stored.Item?.publicKeyMultibase !== issuer.publicKeyMultibase) {
       warnings.push(
         `issuer ${issuer.slug} holds a public key that is not the one in keys/${DEMO.keyRef.slice('local:'.length)}.pem; ` +

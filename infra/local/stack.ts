@@ -1,14 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createLocalJwtSigner } from '#shared/adapters/jwt-signer.local.ts';
+import { ensureLocalUsers } from '#shared/adapters/local-users.ts';
+import { createLocalOAuth, LOCAL_OAUTH_CLIENT_ID, localTokenIssuer } from '#shared/adapters/oauth.local.ts';
+import { LOCAL_SESSION, loadLocalSessionKey, localSessionIssuer } from '#shared/adapters/session-key.local.ts';
 import { createLocalSigner } from '#shared/adapters/signer.local.ts';
 import { ENV, METRICS_NAMESPACE } from '#shared/env.ts';
 import { type FunctionName, type FunctionSpec, functions, routes } from '#shared/routes/manifest.ts';
+import { makeJwtAuthorizer } from '#shared/runtime/jwt-auth.ts';
 import { type LocalApi, startApi } from './api.ts';
 import { type BusConsumer, type LocalBus, settingsFromSpec, startBus } from './bus.ts';
 import { DEFAULT_SENDER_ADDRESS, LOCAL_BUS_NAME, type LocalPorts, resolvePorts } from './config.ts';
 import { createTables, LOCAL_TABLE_NAMES, type LocalDynamoDb, startDynamoDbLocal } from './dynamodb.ts';
-import { type LambdaHandler, loadFunctions } from './lambda.ts';
+import { invoke, type LambdaHandler, loadFunctions } from './lambda.ts';
 import { type LocalMail, startMailDev } from './mail.ts';
+import { makeTokenEndpoint } from './oauth.ts';
 import { portOrFree } from './process.ts';
 import type { QueueSettings } from './queue.ts';
 import { type SeedResult, seedDemo } from './seed.ts';
@@ -34,6 +41,11 @@ export interface LocalStackOptions {
   queueSettings?: Partial<QueueSettings>;
   /** Receives progress and failure lines instead of the console. */
   log?: (line: string) => void;
+  /**
+   * Scheduled functions (manifest `schedule`): run every `everyMinutes` by default; a number of milliseconds runs
+   * them that often instead, `false` never by itself (tests call `runScheduled`).
+   */
+  scheduleIntervalMs?: number | false;
 }
 
 export interface LocalStack {
@@ -50,6 +62,12 @@ export interface LocalStack {
   /** The API's self-signed certificate (PEM) and its file, for clients that should trust it. */
   tls: { cert: string; certFile: string };
   seed: SeedResult;
+  /** The console's local users; with their passwords only on the run that created them (see <dataDir>/auth/). */
+  consoleUsers: Awaited<ReturnType<typeof ensureLocalUsers>>;
+  /** The VC-API's OAuth 2.0 client (client credentials) and where to get a token with it. */
+  oauth: { tokenUrl: string; clientId: string; clientSecret: string };
+  /** Invokes a scheduled function now, with the event its EventBridge schedule would send; resolves with its result. */
+  runScheduled(name: FunctionName): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +88,7 @@ function localEnvironment(o: {
     [ENV.IDEMPOTENCY_TABLE_NAME]: LOCAL_TABLE_NAMES.IdempotencyTable,
     [ENV.EVENT_BUS_NAME]: LOCAL_BUS_NAME,
     [ENV.PUBLIC_BASE_URL]: `https://localhost:${o.ports.api}`,
+    [ENV.VC_API_TOKEN_ISSUER]: localTokenIssuer(`https://localhost:${o.ports.api}`),
     [ENV.SENDER_ADDRESS]: process.env[ENV.SENDER_ADDRESS] || DEFAULT_SENDER_ADDRESS,
     // MailDev listens on IPv4 loopback only; naming the address avoids `localhost` resolving to ::1 first.
     [ENV.SMTP_HOST]: '127.0.0.1',
@@ -88,6 +107,19 @@ function localEnvironment(o: {
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL || (o.quiet ? 'WARN' : undefined),
   };
 }
+
+/** The event an EventBridge schedule rule delivers to its target. */
+const scheduledEvent = (name: string) => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '000000000000',
+  time: `${new Date().toISOString().slice(0, 19)}Z`,
+  region: 'us-east-1',
+  resources: [`arn:aws:events:us-east-1:000000000000:rule/laurel-${name}-schedule`],
+  detail: {},
+});
 
 function applyEnvironment(env: Record<string, string | undefined>) {
   for (const [k, v] of Object.entries(env)) {
@@ -147,14 +179,26 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       tableName: LOCAL_TABLE_NAMES.AppTable,
       publicBaseUrl,
       publicKeyMultibase: (keyRef) => signer.publicKeyMultibase(keyRef),
+      publicJwk: (keyRef) => createLocalJwtSigner({ dataDir }).publicJwk(keyRef),
+      apiClientId: LOCAL_OAUTH_CLIENT_ID,
     });
+    // Cognito's stand-in: the VC-API client's credentials and the token endpoint's key, in <dataDir>/oauth/.
+    const oauth = createLocalOAuth({ dataDir });
+    const [oauthClient] = (await oauth.clients()).filter((c) => c.clientId === LOCAL_OAUTH_CLIENT_ID);
     for (const w of seed.warnings) log?.(`seed: ${w}`);
+    const consoleUsers = await ensureLocalUsers(dataDir);
 
     const fns = await loadFunctions(opts.handlers);
     const consumers: BusConsumer[] = [];
     for (const [name, spec] of Object.entries(functions) as [FunctionName, FunctionSpec][]) {
       if (!spec.consumes) continue;
-      consumers.push({ name, pattern: spec.consumes.pattern, fn: fns[name], settings: settingsFromSpec(spec) });
+      consumers.push({
+        name,
+        pattern: spec.consumes.pattern,
+        fn: fns[name],
+        settings: settingsFromSpec(spec),
+        ...(spec.bus ? { bus: spec.bus } : {}),
+      });
     }
     const bus = await startBus({
       port: ports.bus,
@@ -167,8 +211,50 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     });
     stops.push(bus.stop);
 
-    const api = await startApi({ port: ports.api, tls, routes, functions: fns, warn });
+    const api = await startApi({
+      port: ports.api,
+      tls,
+      routes,
+      functions: fns,
+      warn,
+      localRoutes: {
+        'POST /oauth/token': makeTokenEndpoint({ oauth, issuer: localTokenIssuer(publicBaseUrl) }),
+      },
+      // The console's sign-in tokens, verified as API Gateway's JWT authorizer verifies Cognito's in AWS.
+      authorizers: {
+        admin: makeJwtAuthorizer({
+          issuer: localSessionIssuer(publicBaseUrl),
+          audience: [LOCAL_SESSION.audience],
+          key: (await loadLocalSessionKey(dataDir)).publicKey,
+          algorithms: [LOCAL_SESSION.algorithm],
+        }),
+      },
+    });
     stops.push(api.stop);
+
+    // Scheduled functions: what the EventBridge schedule rule does in AWS, on an interval here.
+    const runScheduled = async (name: FunctionName) => {
+      const spec = (functions as Record<FunctionName, FunctionSpec>)[name];
+      if (!spec.schedule) throw new Error(`${name} has no schedule`);
+      return invoke(fns[name], scheduledEvent(name));
+    };
+    for (const [name, spec] of Object.entries(functions) as [FunctionName, FunctionSpec][]) {
+      if (!spec.schedule || opts.scheduleIntervalMs === false) continue;
+      const every = opts.scheduleIntervalMs ?? spec.schedule.everyMinutes * 60_000;
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return; // as with a reserved concurrency of one: never two runs at once
+        running = true;
+        runScheduled(name)
+          .catch((error: unknown) => warn(`schedule: ${name} failed: ${String(error)}`))
+          .finally(() => {
+            running = false;
+          });
+      }, every);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+      log?.(`schedule: ${name} every ${Math.round(every / 1000)} s`);
+    }
 
     return {
       dataDir,
@@ -188,6 +274,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       dynamoInMemory: inMemory,
       tls: { cert: tls.cert, certFile: tls.certFile },
       seed,
+      consoleUsers,
+      oauth: {
+        tokenUrl: `${localTokenIssuer(api.url)}/token`,
+        clientId: oauthClient?.clientId ?? LOCAL_OAUTH_CLIENT_ID,
+        clientSecret: oauthClient?.clientSecret ?? '',
+      },
+      runScheduled,
       stop: stopAll,
     };
   } catch (error) {

@@ -27,6 +27,11 @@ export function addLaurelStacks(app: App, config: LaurelConfig): LaurelStacks {
     // Holds the issued credentials and the keys they were signed with.
     terminationProtection: true,
     senderAddress: config.senderAddress,
+    keyGenerations: config.keyGenerations,
+    vcApiClients: config.vcApiClients,
+    domain: config.domain,
+    consoleMembers: { admin: config.adminEmails, reviewer: config.reviewerEmails, viewer: config.viewerEmails },
+    ...(config.authDomainPrefix ? { authDomainPrefix: config.authDomainPrefix } : {}),
   });
 
   const services = new ServicesStack(app, 'LaurelServices', {
@@ -34,11 +39,16 @@ export function addLaurelStacks(app: App, config: LaurelConfig): LaurelStacks {
     description: 'Laurel: functions, queues, rules and the HTTP API',
     domain: config.domain,
     ...(config.certificateArn ? { certificateArn: config.certificateArn } : {}),
+    vcApi: { tokenIssuer: stateful.vcApi.tokenIssuer, clients: stateful.vcApi.clients },
+    console: { tokenIssuer: stateful.vcApi.tokenIssuer, client: stateful.console.client },
     resources: {
       appTable: stateful.appTable,
       idempotencyTable: stateful.idempotencyTable,
       bus: stateful.bus,
       signingKey: stateful.signingKey,
+      signingKeys: stateful.signingKeys,
+      jwtSigningKeys: stateful.jwtSigningKeys,
+      vcApiTokenIssuer: stateful.vcApi.tokenIssuer,
       claimKey: stateful.claimKey,
       mail: stateful.mail,
     },

@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { EventBus } from '#shared/adapters/event-bus.eventbridge.ts';
 import { makeClaimKey, makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { StatusStore } from '#shared/adapters/status-store.dynamodb.ts';
 import { ENV } from '#shared/env.ts';
 import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
 import { systemClock } from '#shared/runtime/clock.ts';
@@ -36,6 +37,7 @@ export const wiring = () => {
     signer: makeCredentialSigner(config),
     claimKey: makeClaimKey(config),
     publisher: { credentialIssued: (detail) => bus.publish(CredentialIssuedV1, detail) },
+    statusAllocator: new StatusStore(dynamo, config.APP_TABLE_NAME),
     clock,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     claimTokenTtlDays: config.CLAIM_TOKEN_TTL_DAYS,

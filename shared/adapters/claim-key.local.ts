@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ClaimKey } from './claim-key.ts';
 import { readOrCreateSecretFile } from './local-key-file.ts';
+import { standInCall } from './stand-in-calls.ts';
 
 /**
  * Claim key for local mode: a 32-byte secret in `<dataDir>/keys/claim.key` (created on first use, mode 0600),
@@ -25,6 +26,7 @@ export const createLocalClaimKey = (options: { dataDir: string }): ClaimKey => {
   };
   return {
     async mac(message) {
+      standInCall('KMS', 'GenerateMac');
       return new Uint8Array(
         createHmac('sha256', await load())
           .update(message, 'utf8')

@@ -47,4 +47,34 @@ describe('EventBus', () => {
     await expect(bus.publish(CredentialIssuedV1, { ...detail, credentialUrl: 'not a url' })).rejects.toThrow();
     expect(eventBridge).not.toHaveReceivedCommand(PutEventsCommand);
   });
+
+  it('publishes many events ten to a call, each validated', async () => {
+    // Prepare
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+    const bus = new EventBus(new EventBridgeClient({}), 'laurel');
+    const details = Array.from({ length: 23 }, (_, i) => ({ ...detail, credentialId: `c-${i}` }));
+    // Act
+    await bus.publishAll(CredentialIssuedV1, details);
+    // Assess
+    expect(eventBridge).toHaveReceivedCommandTimes(PutEventsCommand, 3);
+    const sizes = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length);
+    expect(sizes).toEqual([10, 10, 3]);
+    expect(eventBridge.commandCalls(PutEventsCommand)[2]?.args[0].input.Entries?.[2]).toEqual({
+      EventBusName: 'laurel',
+      Source: 'laurel',
+      DetailType: 'CredentialIssued',
+      Detail: JSON.stringify({ ...detail, credentialId: 'c-22' }),
+    });
+  });
+
+  it('throws when the bus rejects any entry of a batch', async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: 'x' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
+    });
+    const bus = new EventBus(new EventBridgeClient({}), 'laurel');
+    await expect(bus.publishAll(CredentialIssuedV1, [detail, detail])).rejects.toThrow(
+      'event bus rejected 1 CredentialIssued: InternalFailure try again',
+    );
+  });
 });

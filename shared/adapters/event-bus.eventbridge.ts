@@ -26,4 +26,22 @@ export class EventBus {
       );
     }
   }
+
+  /** Publishes many events of one contract, ten to a `PutEvents` call; throws if any entry was rejected. */
+  async publishAll<S extends z.ZodType>(
+    definition: EventDefinition<S>,
+    details: readonly z.input<S>[],
+    source?: string,
+  ): Promise<void> {
+    const entries = details.map((d) => ({ ...definition.toEntry(d, source), EventBusName: this.busName }));
+    for (let i = 0; i < entries.length; i += 10) {
+      const out = await this.client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
+      if ((out.FailedEntryCount ?? 0) > 0) {
+        const failed = out.Entries?.find((e) => e.ErrorCode);
+        throw new Error(
+          `event bus rejected ${out.FailedEntryCount} ${definition.detailType}: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim(),
+        );
+      }
+    }
+  }
 }

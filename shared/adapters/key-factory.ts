@@ -3,6 +3,9 @@ import { type JsonObject, signDocument } from '#shared/credentials/data-integrit
 import { createKmsClaimKey } from './claim-key.kms.ts';
 import { createLocalClaimKey } from './claim-key.local.ts';
 import type { ClaimKey } from './claim-key.ts';
+import { createKmsJwtSigner } from './jwt-signer.kms.ts';
+import { createLocalJwtSigner } from './jwt-signer.local.ts';
+import type { JwtSigner } from './jwt-signer.ts';
 import { createKmsSigner } from './signer.kms.ts';
 import { createLocalSigner } from './signer.local.ts';
 import type { Signer } from './signer.ts';
@@ -31,6 +34,12 @@ export const makeSigner = (config: KeyConfig, client?: KMSClient): Signer =>
   config.LAUREL_MODE === 'local'
     ? createLocalSigner({ dataDir: dataDir(config) })
     : createKmsSigner(client ?? kmsClient());
+
+/** The JwtSigner (RSA, for the VC-JWT form) for this mode: KMS in AWS, PEM files under the data folder locally. */
+export const makeJwtSigner = (config: KeyConfig, client?: KMSClient): JwtSigner =>
+  config.LAUREL_MODE === 'local'
+    ? createLocalJwtSigner({ dataDir: dataDir(config) })
+    : createKmsJwtSigner(client ?? kmsClient());
 
 /** The ClaimKey for this mode: the KMS HMAC key `CLAIM_KEY_ID` in AWS, `keys/claim.key` in local mode. */
 export const makeClaimKey = (config: KeyConfig, client?: KMSClient): ClaimKey => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { publicKeyMultibaseFromKeyObject } from '#shared/credentials/multikey.ts';
 import { readOrCreateSecretFile } from './local-key-file.ts';
 import type { Signer } from './signer.ts';
+import { standInCall } from './stand-in-calls.ts';
 
 export const LOCAL_KEY_PREFIX = 'local:';
 
@@ -44,6 +45,7 @@ export const createLocalSigner = (options: { dataDir: string }): Signer => {
 
   return {
     async sign(keyRef, data) {
+      standInCall('KMS', 'Sign');
       return new Uint8Array(sign(null, data, await privateKey(keyRef)));
     },
     async publicKeyMultibase(keyRef) {

@@ -1,8 +1,9 @@
 import { createHash, type KeyObject, verify as verifySignature } from 'node:crypto';
 import { base58 } from '@scure/base';
-import jsonld from 'jsonld';
+import { type CanonizeOptions, canonizeProofConfig, canonize as canonizeRdf, type SharedPart } from './canonize.ts';
 import { isDateTimeStamp } from './date-time.ts';
-import { type DocumentLoader, documentLoader as offlineLoader, UnknownDocumentError } from './document-loader.ts';
+
+export type { CanonizeOptions, SharedPart } from './canonize.ts';
 
 export const PROOF_TYPE = 'DataIntegrityProof';
 export const CRYPTOSUITE = 'eddsa-rdfc-2022';
@@ -37,40 +38,22 @@ export type SignFn = (data: Uint8Array) => Promise<Uint8Array>;
 /** Dereferences a proof's `verificationMethod` to the Ed25519 public key; throws when it cannot. */
 export type ResolvePublicKey = (verificationMethod: string) => Promise<KeyObject>;
 
-export interface CanonizeOptions {
-  /** Defaults to the offline loader (static contexts only). */
-  documentLoader?: DocumentLoader;
-}
-
-type JsonLdCanonize = (
-  input: object,
-  options: {
-    safe: boolean;
-    documentLoader: DocumentLoader;
-    canonizeOptions: { algorithm: 'RDFC-1.0' };
-  },
-) => Promise<string>;
-
-// @types/jsonld describes jsonld 1.x; this is the jsonld 9 signature we rely on.
-const jsonldCanonize = (jsonld as unknown as { canonize: JsonLdCanonize }).canonize;
+/**
+ * The parts of a credential that repeat from one credential to the next of the same achievement: the issuer
+ * profile, the OB achievement, and the schema reference. Signing reuses their RDF (see canonize.ts); the bytes
+ * signed are the same as without.
+ */
+export const CREDENTIAL_SHARED_PARTS: readonly SharedPart[] = [
+  ['issuer'],
+  ['credentialSubject', 'achievement'],
+  ['credentialSchema'],
+];
 
 /**
  * RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode: any term the contexts do not define, or any
  * relative IRI, throws instead of being dropped, so nothing in the JSON can escape the signature.
  */
-export const canonize = async (doc: object, options: CanonizeOptions = {}): Promise<string> => {
-  try {
-    return await jsonldCanonize(doc, {
-      safe: true,
-      documentLoader: options.documentLoader ?? offlineLoader,
-      canonizeOptions: { algorithm: 'RDFC-1.0' },
-    });
-  } catch (e) {
-    // jsonld wraps loader failures in a generic "could not dereference" error; the loader's own says what is missing.
-    const cause = (e as { details?: { cause?: unknown } }).details?.cause;
-    throw cause instanceof UnknownDocumentError ? cause : e;
-  }
-};
+export const canonize = (doc: object, options: CanonizeOptions = {}): Promise<string> => canonizeRdf(doc, options);
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
@@ -91,7 +74,10 @@ export const hashData = async (
   proofConfig: JsonObject,
   options: CanonizeOptions = {},
 ): Promise<Uint8Array> => {
-  const [proofCanon, docCanon] = await Promise.all([canonize(proofConfig, options), canonize(unsecured, options)]);
+  const [proofCanon, docCanon] = await Promise.all([
+    canonizeProofConfig(proofConfig, options),
+    canonize(unsecured, options),
+  ]);
   return Buffer.concat([sha256(proofCanon), sha256(docCanon)]);
 };
 
@@ -129,7 +115,11 @@ export const createProof = async (
     proofPurpose: options.proofPurpose ?? 'assertionMethod',
   } as const;
   const unsecured = withoutProof(unsigned);
-  const data = await hashData(unsecured, { ...proof, '@context': unsecured['@context'] }, canonizeOptions);
+  const data = await hashData(
+    unsecured,
+    { ...proof, '@context': unsecured['@context'] },
+    { sharedParts: CREDENTIAL_SHARED_PARTS, ...canonizeOptions },
+  );
   const signature = await sign(data);
   if (signature.length !== 64) throw new Error(`signer returned ${signature.length} bytes, expected 64 (Ed25519)`);
   return { ...proof, proofValue: encodeProofValue(signature) };

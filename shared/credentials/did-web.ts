@@ -59,15 +59,56 @@ export const didWebToUrl = (did: string): string => {
 /** `<did>#<fragment>`: the id of a verification method, and what a proof names as its `verificationMethod`. */
 export const verificationMethodId = (did: string, keyFragment: string): string => `${did}#${keyFragment}`;
 
-/** The did:web document of an issuer: one Multikey, usable for assertions (credentials) and authentication. */
-export const didDocument = (issuer: Pick<Issuer, 'keyFragment' | 'publicKeyMultibase'>, did: string): DidDocument => {
-  const id = verificationMethodId(did, issuer.keyFragment);
+/** An RSA key published as a `JsonWebKey` verification method (the VC-JWT form's key). */
+export type JsonWebKeyVerificationMethod = {
+  id: string;
+  type: 'JsonWebKey';
+  controller: string;
+  publicKeyJwk: { kty: 'RSA'; n: string; e: string };
+};
+
+/** An issuer's did:web document: its Ed25519 Multikeys and RSA JsonWebKeys, current and retired. */
+export type IssuerDidDocument = Omit<DidDocument, 'verificationMethod'> & {
+  verificationMethod: (MultikeyVerificationMethod | JsonWebKeyVerificationMethod)[];
+};
+
+/**
+ * The did:web document of an issuer: every published key (active or retired; revoked ones are left out, so what
+ * they signed stops verifying), each usable for assertions. The Ed25519 keys also serve authentication.
+ * A record written before key rotation has one Ed25519 key (`keyFragment`, `publicKeyMultibase`).
+ */
+export const didDocument = (
+  issuer: Pick<Issuer, 'keyFragment' | 'publicKeyMultibase'> & Partial<Pick<Issuer, 'keys'>>,
+  did: string,
+): IssuerDidDocument => {
+  const published = (
+    issuer.keys ?? [
+      {
+        id: issuer.keyFragment,
+        type: 'Multikey' as const,
+        publicKeyMultibase: issuer.publicKeyMultibase,
+        status: 'active',
+      },
+    ]
+  ).filter((k) => k.status !== 'revoked');
+  const methods = published.flatMap((k): IssuerDidDocument['verificationMethod'] => {
+    const id = verificationMethodId(did, k.id);
+    if (k.type === 'Multikey' && k.publicKeyMultibase) {
+      return [{ id, type: 'Multikey', controller: did, publicKeyMultibase: k.publicKeyMultibase }];
+    }
+    if (k.type === 'JsonWebKey' && 'publicKeyJwk' in k && k.publicKeyJwk) {
+      const { kty, n, e } = k.publicKeyJwk;
+      return [{ id, type: 'JsonWebKey', controller: did, publicKeyJwk: { kty, n, e } }];
+    }
+    return [];
+  });
+  const jwk = methods.some((m) => m.type === 'JsonWebKey');
   return {
-    '@context': [CONTEXTS.didV1, CONTEXTS.multikeyV1],
+    '@context': [CONTEXTS.didV1, CONTEXTS.multikeyV1, ...(jwk ? [CONTEXTS.jwkV1] : [])],
     id: did,
-    verificationMethod: [{ id, type: 'Multikey', controller: did, publicKeyMultibase: issuer.publicKeyMultibase }],
-    authentication: [id],
-    assertionMethod: [id],
+    verificationMethod: methods,
+    authentication: methods.filter((m) => m.type === 'Multikey').map((m) => m.id),
+    assertionMethod: methods.map((m) => m.id),
   };
 };
 

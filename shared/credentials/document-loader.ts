@@ -3,6 +3,7 @@ import obContext302 from './contexts/ob-v3p0/context-3.0.2.json' with { type: 'j
 import obContext303 from './contexts/ob-v3p0/context-3.0.3.json' with { type: 'json' };
 import obExtensions from './contexts/ob-v3p0/extensions.json' with { type: 'json' };
 import bitstringStatusListV1 from './contexts/w3c/bitstring-status-list-v1.json' with { type: 'json' };
+import credentialsExamplesV2 from './contexts/w3c/credentials-examples-v2.json' with { type: 'json' };
 import credentialsV1 from './contexts/w3c/credentials-v1.json' with { type: 'json' };
 import credentialsV2 from './contexts/w3c/credentials-v2.json' with { type: 'json' };
 import dataIntegrityV1 from './contexts/w3c/data-integrity-v1.json' with { type: 'json' };
@@ -19,6 +20,7 @@ export const CONTEXTS = {
   obExtensions: 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
   didV1: 'https://www.w3.org/ns/did/v1',
   multikeyV1: 'https://w3id.org/security/multikey/v1',
+  jwkV1: 'https://w3id.org/security/jwk/v1',
 } as const;
 
 /** What a JSON-LD document loader returns (the shape jsonld.js expects). */
@@ -60,6 +62,8 @@ const staticDocuments: ReadonlyMap<string, object> = new Map<string, object>(
   Object.entries({
     [CONTEXTS.credentialsV2]: credentialsV2,
     [CONTEXTS.credentialsV1]: credentialsV1,
+    // The W3C conformance suites issue and verify credentials that use it (VC-API); Laurel's own never do.
+    'https://www.w3.org/ns/credentials/examples/v2': credentialsExamplesV2,
     [CONTEXTS.ob303]: obContext303,
     'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json': obContext302,
     'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json': obContext301,
@@ -67,7 +71,7 @@ const staticDocuments: ReadonlyMap<string, object> = new Map<string, object>(
     'https://w3id.org/security/data-integrity/v2': dataIntegrityV2,
     'https://w3id.org/security/data-integrity/v1': dataIntegrityV1,
     [CONTEXTS.multikeyV1]: multikeyV1,
-    'https://w3id.org/security/jwk/v1': jwkV1,
+    [CONTEXTS.jwkV1]: jwkV1,
     'https://www.w3.org/ns/credentials/status/v1': bitstringStatusListV1,
     [CONTEXTS.didV1]: didV1,
   }).map(([url, doc]) => [url, deepFreeze(doc)]),

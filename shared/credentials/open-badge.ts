@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Signer } from '#shared/adapters/signer.ts';
 import { PermanentError } from '#shared/runtime/errors.ts';
-import type { Achievement, Issuer } from '#shared/tables/app-table.ts';
+import { type Achievement, ALIGNMENT_TARGET_TYPES, type Issuer } from '#shared/tables/app-table.ts';
 import { type DataIntegrityProof, signDocument } from './data-integrity.ts';
 import { isDateTimeStamp } from './date-time.ts';
 import { verificationMethodId } from './did-web.ts';
@@ -101,6 +101,8 @@ export interface OpenBadgeInput {
   validUntil?: string;
   evidence?: EvidenceInput[];
   result?: ActivityResult;
+  /** `BitstringStatusListEntry` (or entries), from `credentialStatusOf` in status-list.ts. */
+  credentialStatus?: JsonLd | JsonLd[];
 }
 
 export type JsonLd = Record<string, unknown>;
@@ -116,6 +118,7 @@ export interface OpenBadgeCredential extends JsonLd {
   validUntil?: string;
   credentialSubject: JsonLd;
   evidence?: JsonLd[];
+  credentialStatus?: JsonLd | JsonLd[];
   credentialSchema: { id: string; type: '1EdTechJsonSchemaValidator2019' }[];
 }
 
@@ -217,7 +220,28 @@ export const achievementDocument = (achievement: Achievement, id: string): JsonL
   },
   ...(achievement.image ? { image: { id: achievement.image, type: 'Image' } } : {}),
   ...(achievement.achievementType ? { achievementType: achievement.achievementType } : {}),
+  ...(achievement.alignments?.length ? { alignment: achievement.alignments.map(alignmentDocument) } : {}),
+  ...(achievement.tags?.length ? { tag: [...achievement.tags] } : {}),
+  ...(achievement.creditsAvailable !== undefined ? { creditsAvailable: achievement.creditsAvailable } : {}),
+  ...(achievement.fieldOfStudy ? { fieldOfStudy: achievement.fieldOfStudy } : {}),
+  // OB `version` is a string; credentials keep the version they were issued under.
+  ...(achievement.version !== undefined ? { version: String(achievement.version) } : {}),
 });
+
+/** An OB 3.0 Alignment (type, then the target's fields as given). */
+const alignmentDocument = (a: NonNullable<Achievement['alignments']>[number]): JsonLd => ({
+  type: ['Alignment'],
+  targetName: a.targetName,
+  targetUrl: a.targetUrl,
+  ...(a.targetDescription ? { targetDescription: a.targetDescription } : {}),
+  ...(a.targetFramework ? { targetFramework: a.targetFramework } : {}),
+  ...(a.targetCode ? { targetCode: a.targetCode } : {}),
+  ...(a.targetType ? { targetType: a.targetType } : {}),
+});
+
+/** True for an OB 3.0 AlignmentTargetType: the vocabulary or `ext:<name>`. */
+export const isAlignmentTargetType = (value: string): boolean =>
+  (ALIGNMENT_TARGET_TYPES as readonly string[]).includes(value) || /^ext:[A-Za-z0-9._-]+$/.test(value);
 
 /**
  * Builds the unsigned OB 3.0 OpenBadgeCredential (VC Data Model 2.0, JSON binding: `type`, `credentialSchema` and,
@@ -273,6 +297,7 @@ export const buildOpenBadgeCredential = (input: OpenBadgeInput): OpenBadgeCreden
       ...(results.length ? { result: results } : {}),
     },
     ...(evidence.length ? { evidence } : {}),
+    ...(input.credentialStatus ? { credentialStatus: input.credentialStatus } : {}),
     credentialSchema: [{ id: ACHIEVEMENT_CREDENTIAL_SCHEMA_URL, type: '1EdTechJsonSchemaValidator2019' }],
   };
 };

@@ -30,6 +30,12 @@ export const achievementEarnedV1Detail = z.strictObject({
       .refine((s) => !/[<>]/.test(s), 'must not contain markup')
       .optional(),
     externalId: identifier(128).optional(),
+    /** The learner's language (BCP 47, e.g. `es`, `fr-CA`) for emails; the issuer's, then English, otherwise. */
+    locale: z
+      .string()
+      .max(35)
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as es or fr-CA')
+      .optional(),
   }),
   activity: z.strictObject({
     /** Open vocabulary; recommended: course-completed, assessment-passed, program-completed, competency-demonstrated, attendance-recorded. */

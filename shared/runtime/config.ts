@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_CLAIM_TOKEN_TTL_DAYS, ENV } from '../env.ts';
+import { DEFAULT_CLAIM_REMINDER_DAYS, DEFAULT_CLAIM_TOKEN_TTL_DAYS, DEFAULT_REVIEW_APPROVALS, ENV } from '../env.ts';
 
 const required = z.string().min(1);
 
@@ -11,9 +11,25 @@ const fields = {
   [ENV.PUBLIC_BASE_URL]: z.url({ protocol: /^https$/ }).transform((u) => u.replace(/\/+$/, '')),
   [ENV.SIGNING_KEY_ID]: required,
   [ENV.CLAIM_KEY_ID]: required,
+  [ENV.JWT_SIGNING_KEY_ID]: required,
+  [ENV.VC_API_TOKEN_ISSUER]: z.url(),
   [ENV.SENDER_ADDRESS]: required,
   [ENV.SES_CONFIGURATION_SET]: z.string().optional(),
   [ENV.CLAIM_TOKEN_TTL_DAYS]: z.coerce.number().int().min(1).max(365).default(DEFAULT_CLAIM_TOKEN_TTL_DAYS),
+  [ENV.CLAIM_REMINDER_DAYS]: z
+    .string()
+    .regex(/^\s*(\d{1,3}\s*(,\s*\d{1,3}\s*)*)?$/, 'comma-separated whole days, e.g. 3,14')
+    .default(DEFAULT_CLAIM_REMINDER_DAYS.join(','))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((d) => d.trim())
+        .filter((d) => d.length > 0)
+        .map(Number)
+        .filter((d) => d > 0)
+        .sort((a, b) => a - b),
+    ),
+  [ENV.REVIEW_APPROVALS_REQUIRED]: z.coerce.number().int().min(1).max(10).default(DEFAULT_REVIEW_APPROVALS),
   [ENV.LAUREL_MODE]: z.enum(['aws', 'local']).default('aws'),
   [ENV.LAUREL_DATA_DIR]: z.string().optional(),
   [ENV.SMTP_HOST]: z.string().default('localhost'),
@@ -34,7 +50,7 @@ export const readConfig = <N extends Name>(
   const local = env[ENV.LAUREL_MODE] === 'local';
   const shape: Record<string, z.ZodType> = {};
   for (const name of names) {
-    const awsOnly = name === ENV.SIGNING_KEY_ID || name === ENV.CLAIM_KEY_ID;
+    const awsOnly = name === ENV.SIGNING_KEY_ID || name === ENV.CLAIM_KEY_ID || name === ENV.JWT_SIGNING_KEY_ID;
     shape[name] = awsOnly && local ? fields[name].optional() : fields[name];
   }
   if (local) shape[ENV.LAUREL_DATA_DIR] = required;

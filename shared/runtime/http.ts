@@ -18,10 +18,12 @@ export const htmlPage = (
   title: string,
   body: ReturnType<typeof html>,
   headers = {},
+  /** Extra `<head>` markup: OpenGraph tags, alternates. */
+  head?: ReturnType<typeof html>,
 ): HttpResult => ({
   statusCode,
   headers: { ...pageHeaders, 'cache-control': 'no-store', ...headers },
-  body: page(title, body),
+  body: page(title, body, head),
 });
 
 /** Does the client prefer JSON (or JSON-LD) over HTML? */

@@ -2,11 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeAwardCredential } from '#services/award/app/award-credential.ts';
+import { rotateKey } from '#shared/credentials/issuer-keys.ts';
 import { createLocalClaimKey } from '../adapters/claim-key.local.ts';
+import { createLocalJwtSigner } from '../adapters/jwt-signer.local.ts';
 import { makeCredentialSigner } from '../adapters/key-factory.ts';
 import { createLocalSigner } from '../adapters/signer.local.ts';
 import type { CredentialIssuedV1 } from '../events/credential-issued.v1.ts';
 import { demoAchievement, demoIssuer, demoRule } from './fixtures.ts';
+import { InMemoryStatusStore } from './in-memory-status-store.ts';
 import { InMemoryStore } from './in-memory-store.ts';
 
 export const TEST_BASE_URL = 'https://badges.example.edu';
@@ -15,12 +18,26 @@ export const TEST_BASE_URL = 'https://badges.example.edu';
  * The demo institution in memory with real local keys, and the award use case over it: for tests that need real,
  * verifiable credentials without DynamoDB.
  */
-export const makeIssuanceFixture = async (opts: { now?: Date } = {}) => {
+export const makeIssuanceFixture = async (
+  opts: {
+    now?: Date;
+    /** Give the issuer an RSA key (the VC-JWT form). */
+    jwt?: boolean;
+  } = {},
+) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'laurel-test-'));
   const signer = createLocalSigner({ dataDir });
   const claimKey = createLocalClaimKey({ dataDir });
   const store = new InMemoryStore();
-  const issuer = demoIssuer({ publicKeyMultibase: await signer.publicKeyMultibase('local:demo') });
+  const jwtSigner = createLocalJwtSigner({ dataDir });
+  const legacy = demoIssuer({ publicKeyMultibase: await signer.publicKeyMultibase('local:demo') });
+  const issuer = opts.jwt
+    ? rotateKey(
+        legacy,
+        { type: 'JsonWebKey', keyRef: 'local:demo-jwt', publicKeyJwk: await jwtSigner.publicJwk('local:demo-jwt') },
+        opts.now ?? new Date(),
+      )
+    : legacy;
   store.issuers.set(issuer.slug, issuer);
   store.achievements.set('intro-to-cs', demoAchievement());
   store.rules.push(demoRule());
@@ -33,14 +50,16 @@ export const makeIssuanceFixture = async (opts: { now?: Date } = {}) => {
       published.push(detail);
     },
   };
+  const statusStore = new InMemoryStatusStore(store.credentials);
   const award = makeAwardCredential({
     store,
     signer: makeCredentialSigner({ LAUREL_MODE: 'local', LAUREL_DATA_DIR: dataDir }, signer),
     claimKey,
     publisher,
+    statusAllocator: statusStore,
     clock: { now: () => opts.now ?? new Date() },
     publicBaseUrl: TEST_BASE_URL,
     claimTokenTtlDays: 30,
   });
-  return { dataDir, signer, claimKey, store, issuer, award, published, publisher };
+  return { dataDir, signer, jwtSigner, claimKey, store, statusStore, issuer, award, published, publisher };
 };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matches } from '#infra/local/event-pattern.ts';
 import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
+import { ClaimEmailBouncedV1 } from '#shared/events/claim-email-bounced.v1.ts';
 import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
+import { SesEmailProblem } from '#shared/events/ses-email-problem.ts';
 import { functions } from '#shared/routes/manifest.ts';
 import { achievementEarned } from '#shared/testing/fixtures.ts';
 
@@ -85,6 +87,81 @@ describe('CredentialIssued v1', () => {
 describe('the manifest', () => {
   it('routes each contract to exactly one consumer', () => {
     const consumers = Object.values(functions).flatMap((f) => ('consumes' in f ? [f.consumes.detailType] : []));
-    expect(consumers.sort()).toEqual(['AchievementEarned', 'CredentialIssued']);
+    expect(consumers.sort()).toEqual(['AchievementEarned', 'CredentialIssued', 'DryRunAwardPromoted', 'Email Bounced']);
+  });
+});
+
+describe('AchievementEarned v1, learner locale', () => {
+  it('accepts an optional BCP 47 locale (a compatible addition) and rejects anything else there', () => {
+    const withLocale = (locale: unknown) =>
+      AchievementEarnedV1.detail.safeParse({ ...achievementEarned(), learner: { email: 'ada@example.edu', locale } })
+        .success;
+    expect(withLocale('es')).toBe(true);
+    expect(withLocale('fr-CA')).toBe(true);
+    expect(withLocale('zh-Hant-TW')).toBe(true);
+    expect(withLocale('<script>')).toBe(false);
+    expect(withLocale('es_ES')).toBe(false);
+    expect(withLocale('')).toBe(false);
+    // Events without it are unchanged.
+    expect(AchievementEarnedV1.detail.safeParse(achievementEarned()).success).toBe(true);
+  });
+});
+
+describe('SES bounce and complaint events', () => {
+  const ses = (detailType: string, source = 'aws.ses') => ({
+    ...SesEmailProblem.wrap(
+      {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent' },
+        mail: { messageId: 'm', tags: { credentialId: ['c'] } },
+      },
+      source,
+    ),
+    'detail-type': detailType,
+    source,
+  });
+
+  it('routes both detail-types from aws.ses, and parses SES’s shape', () => {
+    for (const type of ['Email Bounced', 'Email Complaint Received'])
+      expect(matches(SesEmailProblem.pattern, ses(type))).toBe(true);
+    expect(SesEmailProblem.envelope.safeParse(ses('Email Bounced')).success).toBe(true);
+  });
+
+  it('does not route deliveries, other sources or producers pretending', () => {
+    expect(matches(SesEmailProblem.pattern, ses('Email Delivered'))).toBe(false);
+    expect(matches(SesEmailProblem.pattern, ses('Email Bounced', 'demo.lms'))).toBe(false);
+  });
+
+  it('is consumed from the default bus, where SES publishes', () => {
+    expect(Object.values(functions).find((f) => 'consumes' in f && f.consumes === SesEmailProblem)).toMatchObject({
+      bus: 'default',
+    });
+  });
+});
+
+describe('ClaimEmailBounced v1', () => {
+  const bounced = {
+    version: 1,
+    credentialId: '7f0c1c9e-2f0a-4c59-9a57-0b7d9a3f1a11',
+    issuerSlug: 'demo',
+    achievementId: 'intro-to-cs',
+    kind: 'bounce',
+    subType: 'General',
+    occurredAt: '2026-05-14T16:20:05Z',
+  };
+
+  it('is Laurel’s own event and parses its fixture', () => {
+    const event = ClaimEmailBouncedV1.wrap(bounced);
+    expect(event.source).toBe('laurel');
+    expect(matches(ClaimEmailBouncedV1.pattern, event)).toBe(true);
+    expect(ClaimEmailBouncedV1.envelope.safeParse(event).success).toBe(true);
+  });
+
+  it('carries no personal data', () => {
+    expect(Object.keys(ClaimEmailBouncedV1.detail.shape).sort()).toEqual(Object.keys(bounced).sort());
+    expect(ClaimEmailBouncedV1.detail.safeParse({ ...bounced, recipientEmail: 'ada@example.edu' }).success).toBe(false);
+    expect(
+      ClaimEmailBouncedV1.detail.safeParse({ ...bounced, diagnosticCode: '550 ada@example.edu unknown' }).success,
+    ).toBe(false);
   });
 });

@@ -83,7 +83,7 @@ describe('claiming in a real browser, on a phone', () => {
     await page.waitForURL(/\/credentials\/[0-9a-f-]{36}$/);
 
     // Assess: the public page, verified live, without the learner's email
-    await expect(page.getByText('✔ Verified').count()).resolves.toBe(1);
+    await expect(page.getByText('✔ Valid', { exact: true }).count()).resolves.toBe(1);
     const html = await page.content();
     expect(html).not.toContain(email);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();

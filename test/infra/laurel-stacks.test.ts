@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import { readConfig } from '#infra/stacks/config.ts';
 import { addLaurelStacks, type LaurelStacks } from '#infra/stacks/laurel.ts';
 import { ENV } from '#shared/env.ts';
 import { type FunctionName, functions, type Need, routeKey, routes } from '#shared/routes/manifest.ts';
-import { appTable, tables } from '#shared/tables/app-table.ts';
+import { VC_API_ISSUE_SCOPE, VC_API_RESOURCE_SERVER } from '#shared/runtime/access-token.ts';
+import { appTable, STATUS_LIST_KEY_PREFIX, tables } from '#shared/tables/app-table.ts';
 
 // One synth for the whole file: it bundles every function with esbuild, which is the slow part.
 const DOMAIN = 'badges.test.example';
@@ -119,6 +120,54 @@ describe('LaurelStateful', () => {
     expect(indexes.map((i) => i.IndexName)).toEqual(appTable.indexes.map((i) => i.name));
   });
 
+  it('holds an RSA 2048 key for the VC-JWT form, retained', () => {
+    const [jwtKey] = stacks.stateful.jwtSigningKeys;
+    if (!jwtKey) throw new Error('no RSA key');
+    const key = resourcesOf(stateful, 'AWS::KMS::Key').find(([id]) => id === logicalId(jwtKey))?.[1];
+    expect(key?.Properties).toMatchObject({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
+    expect(key?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('issues VC-API tokens with client credentials only, for the issue scope', () => {
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: VC_API_RESOURCE_SERVER.identifier,
+      Scopes: [{ ScopeName: VC_API_RESOURCE_SERVER.scope, ScopeDescription: Match.anyValue() }],
+    });
+    // The console's own client (a user sign-in client) is checked below.
+    const clients = resourcesOf(stateful, 'AWS::Cognito::UserPoolClient').filter(
+      ([, c]) => c.Properties?.ClientName !== 'laurel-console',
+    );
+    expect(clients).toHaveLength(1);
+    expect(clients[0]?.[1].Properties).toMatchObject({
+      GenerateSecret: true,
+      AllowedOAuthFlows: ['client_credentials'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: [VC_API_ISSUE_SCOPE],
+    });
+    stateful.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+    });
+    expect(resourcesOf(stateful, 'AWS::Cognito::UserPool')[0]?.[1].DeletionPolicy).toBe('Retain');
+  });
+
+  it("creates the console's groups, the users named in context, and its app client (code flow with PKCE, no secret)", () => {
+    const groups = resourcesOf(stateful, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties?.GroupName);
+    expect(groups.sort()).toEqual(['admin', 'reviewer', 'viewer']);
+    const users = resourcesOf(stateful, 'AWS::Cognito::UserPoolUser').map(([, u]) => u.Properties?.Username);
+    expect(users.sort()).toEqual(['dean@test.example', 'ops@test.example']);
+    const memberships = resourcesOf(stateful, 'AWS::Cognito::UserPoolUserToGroupAttachment').map(
+      ([, m]) => `${m.Properties?.Username} ${m.Properties?.GroupName}`,
+    );
+    expect(memberships.sort()).toEqual(['dean@test.example admin', 'ops@test.example admin']);
+    stateful.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: 'laurel-console',
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: [`https://${DOMAIN}/admin/callback`],
+    });
+  });
+
   it('holds an Ed25519 signing key and an HMAC claim key, both retained', () => {
     const keys = resourcesOf(stateful, 'AWS::KMS::Key');
     const signing = keys.find(([id]) => id === logicalId(stacks.stateful.signingKey))?.[1];
@@ -150,7 +199,11 @@ describe('LaurelServices', () => {
       'idempotency-table': [ENV.IDEMPOTENCY_TABLE_NAME],
       'bus:publish': [ENV.EVENT_BUS_NAME],
       'signing-key:sign': [ENV.SIGNING_KEY_ID],
+      'signing-key:public': [ENV.SIGNING_KEY_ID],
+      'jwt-key:sign': [ENV.JWT_SIGNING_KEY_ID],
+      'vc-api:tokens': [ENV.VC_API_TOKEN_ISSUER],
       'claim-key:mac': [ENV.CLAIM_KEY_ID],
+      'status-lists:write': [ENV.APP_TABLE_NAME],
       'ses:send': [ENV.SENDER_ADDRESS, ENV.SES_CONFIGURATION_SET],
     };
     const always = [ENV.POWERTOOLS_SERVICE_NAME, ENV.POWERTOOLS_METRICS_NAMESPACE, ENV.PUBLIC_BASE_URL, 'NODE_OPTIONS'];
@@ -165,7 +218,8 @@ describe('LaurelServices', () => {
   });
 
   it('routes each consumed contract to its consumer with exactly the contract pattern', () => {
-    expect(resourcesOf(services, 'AWS::Events::Rule')).toHaveLength(consumers.length);
+    const eventRules = resourcesOf(services, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern);
+    expect(eventRules).toHaveLength(consumers.length);
     for (const [name, spec] of consumers) {
       const fnId = logicalId(stacks.services.functions[name].fn);
       const [, mapping] =
@@ -179,7 +233,8 @@ describe('LaurelServices', () => {
         ) ?? [];
       expect(queueId, `${name} has an SQS event source`).toBeDefined();
       expect(rule?.Properties?.EventPattern, name).toEqual(spec.consumes.pattern);
-      expect(JSON.stringify(rule?.Properties?.EventBusName)).toContain(logicalId(stacks.stateful.bus));
+      if ('bus' in spec && spec.bus === 'default') expect(rule?.Properties?.EventBusName, name).toBe('default');
+      else expect(JSON.stringify(rule?.Properties?.EventBusName)).toContain(logicalId(stacks.stateful.bus));
       const [target] = asArray(rule?.Properties?.Targets as { DeadLetterConfig?: { Arn: unknown } }[] | undefined);
       expect(getAttId(target?.DeadLetterConfig?.Arn), `${name} rule target has a DLQ`).toBeDefined();
     }
@@ -222,13 +277,86 @@ describe('LaurelServices', () => {
     expect(actions(statements).filter((a) => a.includes('*'))).toEqual([]);
   });
 
-  it('lets no other function sign', () => {
+  it('lets only award and the VC-API issuer sign with the Ed25519 keys, and only verify with the RSA keys', () => {
+    // promote issues dry-run awards through the award path; status signs status lists; admin may only read the
+    // public half (new issuers).
+    // wallet signs holder-bound copies for wallets that proved a DID.
+    const ed25519 = ['award', 'issue', 'promote', 'status', 'wallet'];
+    const rsa = ['verify'];
+    const jwtKey = stacks.stateful.jwtSigningKeys[0];
+    if (!jwtKey) throw new Error('no RSA key');
     for (const name of Object.keys(functions) as FunctionName[]) {
-      if (name === 'award') continue;
       const statements = fnStatements(name);
-      expect(actions(statements), name).not.toContain('kms:Sign');
-      expect(statementsOn(statements, stacks.stateful.signingKey), name).toEqual([]);
+      const onEd = actions(statementsOn(statements, stacks.stateful.signingKey));
+      const onRsa = actions(statementsOn(statements, jwtKey));
+      expect(onEd, name).toEqual(ed25519.includes(name) ? ['kms:Sign'] : name === 'admin' ? ['kms:GetPublicKey'] : []);
+      expect(onRsa, name).toEqual(rsa.includes(name) ? ['kms:Sign'] : []);
+      // Every kms:Sign a function holds is on one of those keys: none through `*` or another key.
+      const signs = statements.filter((st) => actions([st]).includes('kms:Sign'));
+      expect(signs.length, name).toBe((ed25519.includes(name) ? 1 : 0) + (rsa.includes(name) ? 1 : 0));
     }
+  });
+
+  it('puts the VC-API issue route behind a JWT authorizer for the Cognito app clients and the issue scope', () => {
+    const all = services.toJSON().Resources as Record<string, Resource>;
+    const [, route] =
+      resourcesOf(services, 'AWS::ApiGatewayV2::Route').find(
+        ([, r]) => r.Properties?.RouteKey === 'POST /credentials/issue',
+      ) ?? [];
+    expect(route?.Properties).toMatchObject({
+      AuthorizationType: 'JWT',
+      AuthorizationScopes: [VC_API_ISSUE_SCOPE],
+    });
+    const authorizerId = JSON.stringify(route?.Properties?.AuthorizerId).match(/"Ref":"(\w+)"/)?.[1] ?? '';
+    const authorizer = all[authorizerId]?.Properties as {
+      AuthorizerType: string;
+      JwtConfiguration: { Audience: unknown[]; Issuer: unknown };
+    };
+    expect(authorizer.AuthorizerType).toBe('JWT');
+    expect(authorizer.JwtConfiguration.Audience).toHaveLength(stacks.stateful.vcApi.clients.length);
+    expect(JSON.stringify(authorizer.JwtConfiguration.Issuer)).toContain('cognito-idp');
+    // Every other route stays public, and no other route carries an authorizer it does not need.
+    const authorized = resourcesOf(services, 'AWS::ApiGatewayV2::Route').filter(
+      ([, r]) => r.Properties?.AuthorizationType === 'JWT',
+    );
+    expect(authorized.map(([, r]) => r.Properties?.RouteKey).sort()).toEqual(
+      routes
+        .filter((r) => r.auth)
+        .map(routeKey)
+        .sort(),
+    );
+  });
+
+  it("puts every console route but sign-in behind a JWT authorizer for the console's app client", () => {
+    const all = services.toJSON().Resources as Record<string, Resource>;
+    const adminRoutes = routes.filter((r) => r.path.startsWith('/admin/'));
+    expect(adminRoutes.filter((r) => !r.auth).map(routeKey)).toEqual(['POST /admin/api/session']);
+    const clientId = logicalId(stacks.stateful.console.client);
+    for (const route of adminRoutes.filter((r) => r.auth)) {
+      const [, created] =
+        resourcesOf(services, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.RouteKey === routeKey(route)) ??
+        [];
+      expect(created?.Properties?.AuthorizationType, routeKey(route)).toBe('JWT');
+      const authorizerId = JSON.stringify(created?.Properties?.AuthorizerId).match(/"Ref":"(\w+)"/)?.[1] ?? '';
+      const props = all[authorizerId]?.Properties as { JwtConfiguration: { Audience: unknown[]; Issuer: unknown } };
+      const config = props.JwtConfiguration;
+      expect(config.Audience).toHaveLength(1);
+      expect(JSON.stringify(config.Audience)).toContain(clientId);
+      expect(JSON.stringify(config.Issuer)).toContain('cognito-idp');
+    }
+  });
+
+  it("lets the console read the signing key's public half, and never sign, send as anyone but the sender, or touch other keys", () => {
+    const statements = fnStatements('admin');
+    expect(actions(statements)).not.toContain('kms:Sign');
+    expect(actions(statementsOn(statements, stacks.stateful.signingKey))).toEqual(['kms:GetPublicKey']);
+    expect(actions(statementsOn(statements, stacks.stateful.claimKey))).toEqual(['kms:GenerateMac']);
+  });
+
+  it("gives promote exactly the award path: award's needs but the event idempotency store", () => {
+    const award = new Set<string>(functions.award.needs);
+    award.delete('idempotency-table');
+    expect(new Set<string>(functions.promote.needs)).toEqual(award);
   });
 
   it('grants `*` resources to X-Ray only', () => {
@@ -241,16 +369,79 @@ describe('LaurelServices', () => {
     }
   });
 
-  it('lets only notify send email, from the sender address only', () => {
+  it('lets only the mail senders (claim email, reminders, admin resend) send email, from the sender address only', () => {
     for (const name of Object.keys(functions) as FunctionName[]) {
       const ses = fnStatements(name).filter((s) => actions([s]).some((a) => a.startsWith('ses:')));
-      if (name !== 'notify') {
+      if (!['notify', 'remind', 'admin'].includes(name)) {
         expect(ses, name).toEqual([]);
         continue;
       }
       expect(actions(ses)).toEqual(['ses:SendEmail']);
       expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': SENDER } });
     }
+  });
+
+  it('runs every scheduled manifest function from a schedule rule at its rate, and nothing else on a schedule', () => {
+    const scheduled = (Object.entries(functions) as [FunctionName, { schedule?: { everyMinutes: number } }][]).filter(
+      ([, spec]) => spec.schedule,
+    );
+    expect(scheduled.map(([name]) => name)).toEqual(['remind']);
+    const rules = resourcesOf(services, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression);
+    expect(rules).toHaveLength(scheduled.length);
+    for (const [name, spec] of scheduled) {
+      const fnId = logicalId(stacks.services.functions[name].fn);
+      const rule = rules.find(([, r]) => JSON.stringify(r.Properties?.Targets).includes(fnId));
+      const minutes = spec.schedule?.everyMinutes ?? 0;
+      const expected =
+        minutes % 60 === 0 ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})` : `rate(${minutes} minutes)`;
+      expect(rule?.[1].Properties?.ScheduleExpression, name).toBe(expected);
+    }
+  });
+
+  it('takes SES bounces and complaints from the default bus (the configuration set publishes them there)', () => {
+    const destinations = resourcesOf(stateful, 'AWS::SES::ConfigurationSetEventDestination');
+    expect(destinations).toHaveLength(1);
+    const destination = destinations[0]?.[1].Properties?.EventDestination as {
+      MatchingEventTypes: string[];
+      EventBridgeDestination: { EventBusArn: unknown };
+      Enabled?: boolean;
+    };
+    expect([...destination.MatchingEventTypes].sort()).toEqual(['bounce', 'complaint']);
+    expect(JSON.stringify(destination.EventBridgeDestination.EventBusArn)).toContain('event-bus/default');
+    const rule = resourcesOf(services, 'AWS::Events::Rule').find(([, r]) =>
+      JSON.stringify(r.Properties?.EventPattern ?? {}).includes('aws.ses'),
+    );
+    expect(rule?.[1].Properties?.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Bounced', 'Email Complaint Received'],
+    });
+    // On the default bus.
+    expect(rule?.[1].Properties?.EventBusName).toBe('default');
+  });
+
+  it('lets the public status function write status list items only, by a LeadingKeys condition', () => {
+    const statements = fnStatements('status');
+    const writes = statements.filter((st) =>
+      actions([st]).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)),
+    );
+    expect(writes).toHaveLength(1);
+    expect(actions(writes).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(writes[0]?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${STATUS_LIST_KEY_PREFIX}*`] },
+    });
+    expect(statementsOn(writes, stacks.stateful.appTable)).toHaveLength(1);
+    // Nothing else it could reach: no bus, no claim key, no idempotency table, no email.
+    expect(actions(statements).filter((a) => /^(events|ses|sqs):/.test(a))).toEqual([]);
+    expect(statementsOn(statements, stacks.stateful.claimKey)).toEqual([]);
+  });
+
+  it('serves /status/{list} from the status function, and verify keeps no signing right on the Ed25519 key', () => {
+    expect(routes.find((r) => r.path === '/status/{list}')).toEqual({
+      method: 'GET',
+      path: '/status/{list}',
+      fn: 'status',
+    });
+    expect(statementsOn(fnStatements('verify'), stacks.stateful.signingKey)).toEqual([]);
   });
 
   it('gives verify no write access to the table', () => {

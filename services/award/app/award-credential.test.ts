@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { makeGetStatusList } from '#services/status/app/status-list-credential.ts';
+import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
 import { deriveClaimToken, hashClaimToken } from '#shared/claim-tokens.ts';
 import { didDocument } from '#shared/credentials/did-web.ts';
 import { verifyCredential } from '#shared/credentials/verify.ts';
@@ -7,7 +9,20 @@ import { makeIssuanceFixture, TEST_BASE_URL } from '#shared/testing/issuance.ts'
 
 const BASE = TEST_BASE_URL;
 const NOW = new Date('2026-05-14T16:20:05.123Z');
-const setup = () => makeIssuanceFixture({ now: NOW });
+const setup = async () => {
+  const fixture = await makeIssuanceFixture({ now: NOW });
+  const getStatusList = makeGetStatusList({
+    store: fixture.statusStore,
+    issuers: fixture.store,
+    signer: makeCredentialSigner({ LAUREL_MODE: 'local', LAUREL_DATA_DIR: fixture.dataDir }, fixture.signer),
+    clock: { now: () => NOW },
+    publicBaseUrl: BASE,
+  });
+  /** Serves `/status/{list}` from the in-memory lists, as the status function would. */
+  const fetchStatusList = async (url: string) =>
+    (await getStatusList(url.slice(`${BASE}/status/`.length))).credential as unknown;
+  return { ...fixture, fetchStatusList };
+};
 
 describe('award credential', () => {
   let ctx: Awaited<ReturnType<typeof setup>>;
@@ -33,6 +48,7 @@ describe('award credential', () => {
     expect(JSON.stringify(doc)).not.toContain('ada@example.edu');
     const verdict = await verifyCredential(doc, {
       resolveDid: async (did) => didDocument(ctx.issuer, did),
+      fetchJson: ctx.fetchStatusList,
       now: new Date('2026-05-15T00:00:00Z'),
     });
     expect(verdict.checks.filter((c) => !c.ok)).toEqual([]);
@@ -132,6 +148,52 @@ describe('award credential', () => {
     expect(result.outcome).toBe('rejected');
     expect(ctx.store.events.get('evt-draft')).toMatchObject({ reasonCode: 'ACHIEVEMENT.NOT_PUBLISHED' });
     expect(ctx.store.credentials.size).toBe(0);
+  });
+
+  it('gives every credential a revocation entry at a random index of the issuer list, allocated before signing', async () => {
+    // Act
+    const first = await ctx.award({ source: 'demo.lms', event: achievementEarned({ eventId: 'evt-s1' }) });
+    const second = await ctx.award({ source: 'demo.lms', event: achievementEarned({ eventId: 'evt-s2' }) });
+    // Assess
+    const [a, b] = [first, second].map((r) => ctx.store.credentials.get(r.credentialIds[0] as string));
+    const status = a?.document.credentialStatus as Record<string, string>;
+    const entry = a?.statusEntries?.[0];
+    expect(a?.statusEntries).toEqual([
+      { purpose: 'revocation', listId: expect.any(String), index: expect.any(Number) },
+    ]);
+    expect(status).toEqual({
+      id: `${BASE}/status/${entry?.listId}#${entry?.index}`,
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: String(entry?.index),
+      statusListCredential: `${BASE}/status/${entry?.listId}`,
+    });
+    // Inside the proof: changing the entry breaks the signature.
+    const tampered = { ...a?.document, credentialStatus: { ...status, statusListIndex: '1' } };
+    const verdict = await verifyCredential(tampered, {
+      resolveDid: async (did) => didDocument(ctx.issuer, did),
+      fetchJson: ctx.fetchStatusList,
+      now: new Date('2026-05-15T00:00:00Z'),
+    });
+    expect(verdict.verified).toBe(false);
+    // Same list, different indexes; the index item names its credential and achievement.
+    expect(b?.statusEntries?.[0]?.listId).toBe(entry?.listId);
+    expect(b?.statusEntries?.[0]?.index).not.toBe(entry?.index);
+    expect(ctx.statusStore.indexes.get(`${entry?.listId}#${entry?.index}`)).toMatchObject({
+      credentialId: a?.id,
+      achievementId: 'intro-to-cs',
+      purpose: 'revocation',
+    });
+  });
+
+  it('adds a suspension entry, in a list of its own, when the achievement is suspendable', async () => {
+    ctx.store.achievements.set('intro-to-cs', demoAchievement({ suspendable: true }));
+    const { credentialIds } = await ctx.award({ source: 'demo.lms', event: achievementEarned() });
+    const record = ctx.store.credentials.get(credentialIds[0] as string);
+    const status = record?.document.credentialStatus as Record<string, string>[];
+    expect(status.map((s) => s.statusPurpose)).toEqual(['revocation', 'suspension']);
+    expect(status[0]?.statusListCredential).not.toBe(status[1]?.statusListCredential);
+    expect(record?.statusEntries?.map((e) => e.purpose)).toEqual(['revocation', 'suspension']);
   });
 
   it('gives an expiring achievement a validUntil', async () => {

@@ -1,15 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deriveClaimToken, hashClaimToken, newClaimNonce } from '#shared/claim-tokens.ts';
 import { toDateTimeStamp } from '#shared/credentials/date-time.ts';
-import { didWebFor } from '#shared/credentials/did-web.ts';
+import { signingMethod } from '#shared/credentials/issuer-keys.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/open-badge.ts';
+import { credentialStatusOf } from '#shared/credentials/status-list.ts';
 import type { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
+import { learnerKey } from '#shared/learner-key.ts';
 import { urls } from '#shared/routes/manifest.ts';
 import { PermanentError } from '#shared/runtime/errors.ts';
-import type { EventOutcome, Rule } from '#shared/tables/app-table.ts';
+import type { EventOutcome, Rule, StatusPurpose } from '#shared/tables/app-table.ts';
 import { evaluateRules } from '../domain/match-rules.ts';
 import type { Rejection } from '../domain/read-event.ts';
-import type { AwardStore, ClaimKey, Clock, CredentialSigner, IssuedPublisher } from './ports.ts';
+import { makeAdvancePathways } from './pathways.ts';
+import type { AwardStore, ClaimKey, Clock, CredentialSigner, IssuedPublisher, StatusAllocator } from './ports.ts';
 
 export interface AwardInput {
   /** The EventBridge `source` the producer used. */
@@ -28,6 +31,8 @@ export interface AwardDeps {
   signer: CredentialSigner;
   claimKey: ClaimKey;
   publisher: IssuedPublisher;
+  /** Random, never-shared Bitstring Status List indexes (revocation, and suspension when the achievement allows). */
+  statusAllocator: StatusAllocator;
   clock: Clock;
   publicBaseUrl: string;
   claimTokenTtlDays: number;
@@ -40,15 +45,24 @@ const DAY_MS = 86_400_000;
  *
  * 1. The event's source must be one the institution allows.
  * 2. Rules keyed on (source, activity kind, activity external id) are evaluated against the result.
- * 3. For each live rule that fires: build the Open Badge, sign it, store it with its claim token hash and issuance
+ * 3. For each live rule that fires: allocate its status list indexes, build the Open Badge, sign it, store it with its claim token hash and issuance
  *    marker in one transaction, then publish `CredentialIssued`. A redelivery finds the marker and only republishes.
  * 4. The event's outcome is recorded with every reason, so nothing is dropped silently.
  */
 export const makeAwardCredential = (deps: AwardDeps) => {
-  const { store, signer, claimKey, publisher, clock, publicBaseUrl, claimTokenTtlDays } = deps;
+  const { store, signer, claimKey, publisher, statusAllocator, clock, publicBaseUrl, claimTokenTtlDays } = deps;
   const links = urls(publicBaseUrl);
 
-  const issueFor = async (rule: Rule, input: AwardInput, now: Date): Promise<string> => {
+  /**
+   * Issues `rule.achievementId` to the event's learner: the award path every issuance takes (a live rule's event, a
+   * promoted dry run, a pathway), advancing the learner's pathways afterwards.
+   */
+  const issueFor = async (
+    rule: Pick<Rule, 'id' | 'achievementId'>,
+    input: AwardInput,
+    now: Date,
+    depth = 0,
+  ): Promise<string> => {
     const { event } = input;
     const achievement = await store.getAchievement(rule.achievementId);
     if (!achievement)
@@ -66,7 +80,22 @@ export const makeAwardCredential = (deps: AwardDeps) => {
 
     const credentialId = randomUUID();
     const issuedAt = toDateTimeStamp(now);
-    const issuerDid = didWebFor(publicBaseUrl, issuer.slug);
+    // The active Ed25519 key and the issuer's DID (did:web, or did:key in did:key mode): rotation-aware.
+    const method = signingMethod(issuer, publicBaseUrl);
+    const issuerDid = method.issuerDid;
+    // Status indexes come before the signature: the credential names them, so revocation works from the first second.
+    const purposes: StatusPurpose[] = achievement.suspendable ? ['revocation', 'suspension'] : ['revocation'];
+    const statusEntries = await Promise.all(
+      purposes.map((purpose) =>
+        statusAllocator.allocateStatusIndex({
+          issuerSlug: issuer.slug,
+          purpose,
+          credentialId,
+          achievementId: achievement.id,
+          at: issuedAt,
+        }),
+      ),
+    );
     const unsigned = buildOpenBadgeCredential({
       credentialId,
       credentialUrl: links.credential(credentialId),
@@ -82,13 +111,15 @@ export const makeAwardCredential = (deps: AwardDeps) => {
         : undefined,
       evidence: event.evidence,
       result: event.activity.result,
+      credentialStatus: credentialStatusOf(statusEntries, links.statusList),
     });
     const document = await signer.sign(unsigned, {
-      keyRef: issuer.keyRef,
-      verificationMethod: `${issuerDid}#${issuer.keyFragment}`,
+      keyRef: method.keyRef,
+      verificationMethod: method.verificationMethod,
       created: issuedAt,
     });
 
+    const learner = await learnerKey(claimKey, event.learner.email);
     const claimNonce = newClaimNonce();
     const token = await deriveClaimToken(claimKey, credentialId, claimNonce);
     const saved = await store.saveIssuance(
@@ -100,8 +131,12 @@ export const makeAwardCredential = (deps: AwardDeps) => {
         sourceEventId: event.eventId,
         recipientEmail: event.learner.email,
         recipientName: event.learner.name,
+        achievementVersion: achievement.version ?? 1,
+        learnerKey: learner,
+        ...(event.learner.locale ? { recipientLocale: event.learner.locale } : {}),
         document,
         issuedAt,
+        statusEntries,
         claimNonce,
         emailStatus: 'pending',
       },
@@ -123,10 +158,12 @@ export const makeAwardCredential = (deps: AwardDeps) => {
       sourceEventId: event.eventId,
       issuedAt: stored?.issuedAt ?? issuedAt,
     });
+    await pathways({ achievementId: achievement.id, learner: event.learner, learnerKey: learner, now, depth });
     return id;
   };
+  const pathways = makeAdvancePathways({ store, issue: issueFor });
 
-  return async (input: AwardInput): Promise<AwardResult> => {
+  const award = async (input: AwardInput): Promise<AwardResult> => {
     const { source, event } = input;
     const now = clock.now();
     const result = await decide();
@@ -166,6 +203,17 @@ export const makeAwardCredential = (deps: AwardDeps) => {
       const live = verdicts.filter((v) => v.fires && v.rule.mode === 'live').map((v) => v.rule);
       const dryRun = verdicts.filter((v) => v.fires && v.rule.mode === 'dry-run').map((v) => v.rule);
       reasons.push(...dryRun.map((r) => `rule ${r.id} is in dry-run: would award ${r.achievementId}`));
+      // The pilot: what a dry-run rule would award is kept for review (and promotion), never issued or emailed.
+      for (const rule of dryRun)
+        await store.recordDryRun({
+          eventId: event.eventId,
+          ruleId: rule.id,
+          achievementId: rule.achievementId,
+          source,
+          event,
+          status: 'pending',
+          recordedAt: now.toISOString(),
+        });
 
       const credentialIds: string[] = [];
       let reasonCode: string | undefined;
@@ -184,6 +232,8 @@ export const makeAwardCredential = (deps: AwardDeps) => {
       return { outcome: 'no-match', reasonCode: 'RULE.CONDITIONS_UNMET', credentialIds, reasons };
     }
   };
+  /** `award(input)` evaluates an event; `award.issue` is the award path itself (promotions use it). */
+  return Object.assign(award, { issue: issueFor });
 };
 
 /** Records an event that could not be read as `AchievementEarned` v1, with why. Nothing is issued. */

@@ -1,5 +1,6 @@
 import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import type { ClaimKey as ClaimKeyPort } from '#shared/adapters/claim-key.ts';
+import type { StatusStore } from '#shared/adapters/status-store.dynamodb.ts';
 import type { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
 
 /** What award reads and writes in the application table. */
@@ -13,7 +14,20 @@ export type AwardStore = Pick<
   | 'getCredential'
   | 'recordEvent'
   | 'recordRejection'
+  | 'findStackRules'
+  | 'addProgress'
+  | 'completeProgress'
+  | 'recordDryRun'
+  | 'getDryRun'
+  | 'moveDryRun'
 >;
+
+/**
+ * Allocates a random index no other credential holds in the issuer's open status list of a purpose (a conditional
+ * write per index; a new list opens when one fills). An index allocated for a credential that then fails to be
+ * stored is simply never used: its bit stays 0.
+ */
+export type StatusAllocator = Pick<StatusStore, 'allocateStatusIndex'>;
 
 /** Signs an unsigned credential with the issuer's key, returning it with an embedded Data Integrity proof. */
 export type { CredentialSigner } from '#shared/adapters/key-factory.ts';

@@ -16,6 +16,24 @@ describe('evaluateRules', () => {
     expect(v).toMatchObject({ fires: false, reason: 'rule cs101-completed needs a score of at least 70; got 69.5' });
   });
 
+  it('fires only inside its date window on occurredAt, bounds included, saying why not', () => {
+    const rule = demoRule({
+      conditions: { occurredFrom: '2026-05-01T00:00:00Z', occurredUntil: '2026-05-31T23:59:59Z' },
+    });
+    const at = (occurredAt: string) => evaluateRules([rule], achievementEarned({ occurredAt }))[0];
+    expect(at('2026-05-01T00:00:00Z')?.fires).toBe(true);
+    expect(at('2026-05-31T23:59:59Z')?.fires).toBe(true);
+    expect(at('2026-04-30T23:59:59Z')).toMatchObject({
+      fires: false,
+      reason: expect.stringContaining('from 2026-05-01'),
+    });
+    expect(at('2026-06-01T00:00:00+02:00')?.fires).toBe(true);
+    expect(at('2026-06-01T00:00:00Z')).toMatchObject({
+      fires: false,
+      reason: expect.stringContaining('until 2026-05-31'),
+    });
+  });
+
   it('does not fire on a missing score when one is required', () => {
     const [v] = evaluateRules([demoRule()], withResult(undefined));
     expect(v).toMatchObject({ fires: false, reason: expect.stringContaining('the event has none') });

@@ -25,10 +25,21 @@ export const unmetCondition = (rule: Rule, result: Result | undefined): string |
   return undefined;
 };
 
+/** Why the event's `occurredAt` falls outside the rule's date window (inclusive bounds), or undefined. */
+export const outsideWindow = (rule: Rule, occurredAt: string): string | undefined => {
+  const { occurredFrom, occurredUntil } = rule.conditions;
+  const at = Date.parse(occurredAt);
+  if (occurredFrom !== undefined && at < Date.parse(occurredFrom))
+    return `rule ${rule.id} counts events from ${occurredFrom}; this one occurred at ${occurredAt}`;
+  if (occurredUntil !== undefined && at > Date.parse(occurredUntil))
+    return `rule ${rule.id} counts events until ${occurredUntil}; this one occurred at ${occurredAt}`;
+  return undefined;
+};
+
 /** Evaluates every rule that matched the event's key, saying for each why it does not fire. */
 export const evaluateRules = (rules: readonly Rule[], event: AchievementEarnedV1): RuleVerdict[] =>
   rules.map((rule) => {
     if (rule.mode === 'off') return { rule, fires: false, reason: `rule ${rule.id} is off` };
-    const unmet = unmetCondition(rule, event.activity.result);
+    const unmet = outsideWindow(rule, event.occurredAt) ?? unmetCondition(rule, event.activity.result);
     return unmet ? { rule, fires: false, reason: unmet } : { rule, fires: true };
   });

@@ -3,6 +3,8 @@ import { makeLogger } from '#shared/runtime/logger.ts';
 import { achievementEarned } from '#shared/testing/fixtures.ts';
 import { httpEvent, lambdaContext } from '#shared/testing/http.ts';
 import { makeIssuanceFixture, TEST_BASE_URL } from '#shared/testing/issuance.ts';
+import { statusListFetcher } from '../../../test/support/status-lists.ts';
+import { makeCredentialJwt } from '../app/credential-jwt.ts';
 import { makePublicDocuments } from '../app/public-documents.ts';
 import { buildHandler } from './http.ts';
 
@@ -18,9 +20,11 @@ const setup = async () => {
   const handler = buildHandler({
     logger: makeLogger('verify-test'),
     publicBaseUrl: TEST_BASE_URL,
+    jwt: makeCredentialJwt({ store: fixture.store, jwtSigner: fixture.jwtSigner, publicBaseUrl: TEST_BASE_URL }),
     documents: makePublicDocuments({
       store: fixture.store,
       remote,
+      fetcher: statusListFetcher(fixture, TEST_BASE_URL),
       clock: { now: () => new Date() },
       publicBaseUrl: TEST_BASE_URL,
     }),
@@ -55,7 +59,7 @@ describe('public routes', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Introduction to Computer Science');
-    expect(res.body).toContain('✔ Verified');
+    expect(res.body).toContain('<strong>✔ Valid</strong>');
     expect(res.body).not.toContain('ada@example.edu');
   });
 
@@ -143,5 +147,34 @@ describe('public routes', () => {
     const res = await ctx.call('GET /health');
     expect(res).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(res.body ?? '{}')).toEqual({ status: 'ok' });
+  });
+});
+
+describe('badge images', () => {
+  it('serves an uploaded image with its type, inert (CSP sandbox, nosniff) and cacheable forever; 404 otherwise', async () => {
+    const ctx = await setup();
+    const file = `${'a'.repeat(64)}.svg`;
+    const bytes = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>');
+    ctx.store.images.set(file, {
+      id: file,
+      contentType: 'image/svg+xml',
+      data: new Uint8Array(bytes),
+      bytes: bytes.length,
+      createdAt: '2026-05-14T16:20:00Z',
+    });
+    const res = await ctx.call('GET /images/{file}', { pathParameters: { file } });
+    expect(res.statusCode).toBe(200);
+    expect(res.isBase64Encoded).toBe(true);
+    expect(Buffer.from(res.body ?? '', 'base64')).toEqual(bytes);
+    expect(res.headers).toMatchObject({
+      'content-type': 'image/svg+xml',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'public, max-age=31536000, immutable',
+    });
+    expect(String(res.headers?.['content-security-policy'])).toContain('sandbox');
+    expect(
+      (await ctx.call('GET /images/{file}', { pathParameters: { file: `${'b'.repeat(64)}.png` } })).statusCode,
+    ).toBe(404);
+    expect((await ctx.call('GET /images/{file}', { pathParameters: { file: '../etc/passwd' } })).statusCode).toBe(404);
   });
 });
