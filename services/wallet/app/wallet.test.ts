@@ -111,6 +111,17 @@ describe('OpenID4VCI pre-authorized code flow', () => {
     });
   }
 
+  it('issues no new copies of a revoked or suspended credential', async () => {
+    const { wallet, id, cookie, store } = await setup();
+    const record = store.credentials.get(id);
+    if (!record) throw new Error('no credential');
+    record.suspendedAt = '2026-05-15T00:00:00Z';
+    await expect(wallet.offers(id, cookie)).rejects.toMatchObject({ status: 409, code: 'CREDENTIAL.WITHDRAWN' });
+    record.suspendedAt = undefined;
+    record.revokedAt = '2026-05-16T00:00:00Z';
+    await expect(wallet.offers(id, cookie)).rejects.toMatchObject({ status: 409 });
+  });
+
   it('spends each code and token once, and refuses bad proofs with the OpenID4VCI error codes', async () => {
     const { wallet, id, cookie } = await setup();
     const offers = await wallet.offers(id, cookie);

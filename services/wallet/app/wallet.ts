@@ -75,10 +75,19 @@ export const makeWallet = (deps: WalletDeps) => {
     return { value, expiresAt };
   };
 
-  /** A claimed credential, or 404: offers are for credentials their learner accepted. */
+  /**
+   * A claimed credential, or 404: offers are for credentials their learner accepted. A revoked or suspended one gets
+   * no new wallet copy (409): a fresh signature would give it a new life the issuer has withdrawn.
+   */
   const claimedCredential = async (id: string) => {
     const credential = await store.getCredential(id);
     if (!credential?.claimedAt) throw notFound();
+    if (credential.revokedAt || credential.suspendedAt)
+      throw new PermanentError(
+        'CREDENTIAL.WITHDRAWN',
+        `this credential is ${credential.revokedAt ? 'revoked' : 'suspended'}; no new copies can be issued`,
+        { status: 409 },
+      );
     return credential;
   };
 
