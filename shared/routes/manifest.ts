@@ -207,7 +207,39 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/oid4vci/credential', fn: 'wallet' },
   { method: 'POST', path: '/exchanges/{id}', fn: 'wallet' },
   ...adminRoutes(),
+  ...consolePages(),
 ];
+
+/**
+ * The console's pages at `/admin`, served by the admin function. No gateway authorizer: a browser sends its session
+ * as an HttpOnly cookie, not a bearer header, so the function verifies it with the same JWT code and checks roles
+ * and CSRF on every page (services/admin/handlers/console.ts). A test keeps this list equal to the pages.
+ */
+function consolePages(): Route[] {
+  const page = (method: HttpMethod, path: string): Route => ({ method, path: `/admin${path}`, fn: 'admin' });
+  return [
+    page('GET', '/sign-in'),
+    page('POST', '/sign-in'),
+    page('POST', '/sign-out'),
+    { method: 'GET', path: '/admin', fn: 'admin' },
+    page('GET', '/issuers'),
+    page('POST', '/issuers'),
+    page('GET', '/achievements'),
+    page('POST', '/achievements'),
+    page('GET', '/achievements/{id}'),
+    page('POST', '/achievements/{id}/{action}'),
+    page('GET', '/review'),
+    page('GET', '/rules'),
+    page('POST', '/rules'),
+    page('POST', '/rules/test'),
+    page('GET', '/rules/{id}'),
+    page('POST', '/rules/{id}/{action}'),
+    page('GET', '/credentials'),
+    page('POST', '/credentials'),
+    page('POST', '/credentials/{id}/{action}'),
+    page('GET', '/events'),
+  ];
+}
 
 /**
  * The console's JSON API, one explicit route each so API Gateway attaches the JWT authorizer per route and the
@@ -256,7 +288,10 @@ function adminRoutes(): Route[] {
     admin('POST', '/credentials/search'),
     admin('GET', '/credentials/{id}'),
     admin('POST', '/credentials/{id}/resend'),
-    // Credential status (issue 3) goes here: POST /credentials/{id}/revoke, /suspend, /reinstate.
+    admin('POST', '/credentials/{id}/revoke'),
+    admin('POST', '/credentials/{id}/suspend'),
+    admin('POST', '/credentials/{id}/reinstate'),
+    admin('POST', '/credentials/revoke'),
   ];
 }
 
@@ -271,6 +306,8 @@ export const urls = (baseUrl: string) => {
     /** The badge image with the credential baked in (verify service, `GET /credentials/{id}?format=`). */
     credentialImage: (id: string, format: 'png' | 'svg') =>
       `${base}/credentials/${encodeURIComponent(id)}?format=${format}`,
+    /** The VC-JWT form as a download (`GET /credentials/{id}?format=jwt`); clients may also ask by `Accept`. */
+    credentialJwt: (id: string) => `${base}/credentials/${encodeURIComponent(id)}?format=jwt`,
     claim: (token: string) => `${base}/claim/${encodeURIComponent(token)}`,
     issuer: (slug: string) => `${base}/issuers/${encodeURIComponent(slug)}`,
     issuerDidDocument: (slug: string) => `${base}/issuers/${encodeURIComponent(slug)}/did.json`,

@@ -4,7 +4,12 @@ import type { HttpEvent } from '../runtime/http.ts';
 /** An API Gateway HTTP API (payload 2.0) event for handler tests. */
 export const httpEvent = (
   routeKey: string,
-  opts: { pathParameters?: Record<string, string>; headers?: Record<string, string>; body?: string } = {},
+  opts: {
+    pathParameters?: Record<string, string>;
+    headers?: Record<string, string>;
+    body?: string;
+    query?: Record<string, string>;
+  } = {},
 ): HttpEvent => {
   const [method = 'GET', path = '/'] = routeKey.split(' ');
   const rawPath = path.replace(/\{(\w+)\}/g, (_, name: string) => opts.pathParameters?.[name] ?? '');
@@ -12,7 +17,8 @@ export const httpEvent = (
     version: '2.0',
     routeKey,
     rawPath,
-    rawQueryString: '',
+    rawQueryString: new URLSearchParams(opts.query ?? {}).toString(),
+    ...(opts.query && { queryStringParameters: opts.query }),
     headers: opts.headers ?? {},
     pathParameters: opts.pathParameters,
     body: opts.body,

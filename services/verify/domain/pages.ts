@@ -80,6 +80,8 @@ export interface CredentialLinks {
   /** The same URL with `?format=png` / `?format=svg`: the badge image with the credential baked in. */
   png: string;
   svg: string;
+  /** `?format=jwt`: the VC-JWT form, when the issuer has an RSA key. */
+  jwt?: string;
 }
 
 /** The public credential page: the badge and, live, whether it verifies. Never shows the learner's email. */
@@ -90,7 +92,7 @@ export const credentialPageBody = (
   /** More for the card's end (the sharing panel). */
   extra?: SafeHtml,
 ): SafeHtml => {
-  const { json, png, svg } =
+  const { json, png, svg, jwt }: CredentialLinks =
     typeof links === 'string' ? { json: links, png: `${links}?format=png`, svg: `${links}?format=svg` } : links;
   const sentence = verdictSentence(document, verdict);
   const warnings = verdict.checks.filter((c) => c.ok && c.warning);
@@ -115,6 +117,7 @@ ${
 <li><a href="${png}" download>Badge image with the credential inside (PNG)</a></li>
 <li><a href="${svg}" download>Badge image with the credential inside (SVG)</a></li>
 <li><a href="${json}" type="application/ld+json">The signed credential (JSON)</a></li>
+${jwt ? html`<li><a href="${jwt}" download>The signed credential as a VC-JWT</a></li>` : ''}
 </ul>
 ${extra ?? ''}`,
   );

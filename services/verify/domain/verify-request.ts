@@ -62,5 +62,6 @@ export const readImageFormat = (
   const format = query?.format;
   if (format === undefined) return undefined;
   if (format === 'png' || format === 'svg') return format;
-  throw new HttpError(400, 'REQUEST.INVALID_FORMAT', 'format must be png or svg');
+  if (format === 'jwt') return undefined;
+  throw new HttpError(400, 'REQUEST.INVALID_FORMAT', 'format must be png, svg or jwt');
 };

@@ -136,7 +136,7 @@ describe('baked badges at /credentials/{id}?format=png|svg', () => {
     expect(bad.statusCode).toBe(400);
     expect(JSON.parse(bad.body ?? '{}')).toEqual({
       code: 'REQUEST.INVALID_FORMAT',
-      message: 'format must be png or svg',
+      message: 'format must be png, svg or jwt',
     });
     expect(missing.statusCode).toBe(404);
   });

@@ -60,6 +60,18 @@ export const buildHandler = (deps: VerifyDeps = wiring()) => {
               isBase64Encoded: true,
             };
           }
+          // `?format=jwt`: the VC-JWT form as a file, for people who download rather than negotiate.
+          if (event.queryStringParameters?.format === 'jwt')
+            return {
+              statusCode: 200,
+              headers: {
+                ...PUBLIC_CACHE,
+                'content-type': 'application/vc+jwt',
+                'content-disposition': `attachment; filename="credential-${id.replace(/[^\w-]/g, '')}.jwt"`,
+                'x-content-type-options': 'nosniff',
+              },
+              body: await deps.jwt.credentialJwt(id),
+            };
           // The VC-JWT form, for clients that ask for it (OB 3.0 § JSON Web Token Proof Format).
           const preferred = negotiate(event.headers.accept, CREDENTIAL_FORMS);
           if (preferred && (VC_JWT_MEDIA_TYPES as readonly string[]).includes(preferred)) {
@@ -95,6 +107,7 @@ export const buildHandler = (deps: VerifyDeps = wiring()) => {
                 json: links.credential(id),
                 png: links.credentialImage(id, 'png'),
                 svg: links.credentialImage(id, 'svg'),
+                jwt: links.credentialJwt(id),
               },
               share,
             ),

@@ -106,6 +106,28 @@ describe('the VC-JWT form', () => {
     expect(doc.assertionMethod).toContain(`${DID}#jwt-1`);
   });
 
+  it('is downloadable as a file at ?format=jwt, linked from the credential page', async () => {
+    const res = await ctx.call('GET /credentials/{id}', {
+      pathParameters: { id: ctx.id },
+      headers: { accept: 'text/html' },
+    });
+    const href = `${TEST_BASE_URL}/credentials/${ctx.id}?format=jwt`;
+    expect(res.body).toContain(`href="${href}" download`);
+    const download = await ctx.call('GET /credentials/{id}', {
+      pathParameters: { id: ctx.id },
+      headers: { accept: 'text/html' },
+      query: { format: 'jwt' },
+    });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers?.['content-type']).toBe('application/vc+jwt');
+    expect(download.headers?.['content-disposition']).toBe(`attachment; filename="credential-${ctx.id}.jwt"`);
+    const jwks = JSON.parse(
+      (await ctx.call('GET /issuers/{slug}/jwks.json', { pathParameters: { slug: 'demo' } })).body ?? '{}',
+    ) as JSONWebKeySet;
+    const { payload } = await jwtVerify(download.body ?? '', createLocalJWKSet(jwks), { issuer: DID });
+    expect(payload.jti).toBe(`${TEST_BASE_URL}/credentials/${ctx.id}`);
+  });
+
   it('keeps JSON and the page for other Accept headers', async () => {
     const json = await ctx.call('GET /credentials/{id}', {
       pathParameters: { id: ctx.id },
