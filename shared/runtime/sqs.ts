@@ -6,6 +6,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
 
 /**
  * The middy stack every queue consumer shares: Lambda context for the logger and the idempotency store, metrics
@@ -23,4 +24,16 @@ export const sqsBatchHandler = (
   })
     .use(injectLambdaContext(deps.logger))
     .use(logMetrics(deps.metrics));
+};
+
+/** A queue message's EventBridge envelope checked against its contract, or undefined when it is not one. */
+export const readEnvelope = <T>(record: SQSRecord, envelope: z.ZodType<T>): T | undefined => {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    return undefined;
+  }
+  const parsed = envelope.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
 };

@@ -2,7 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';
 import { isPermanent } from '#shared/runtime/errors.ts';
-import { sqsBatchHandler } from '#shared/runtime/sqs.ts';
+import { readEnvelope, sqsBatchHandler } from '#shared/runtime/sqs.ts';
 import { type NotifyHandlerDeps, wiring } from '../wiring.ts';
 
 /** `CredentialIssued` from the queue → the claim email. Failures to send are retried, then dead-lettered. */
@@ -10,20 +10,14 @@ export const buildHandler = (deps: NotifyHandlerDeps = wiring()) => {
   const { logger, metrics } = deps;
 
   const processRecord = async (record: SQSRecord) => {
-    let body: unknown;
-    try {
-      body = JSON.parse(record.body);
-    } catch {
-      body = undefined;
-    }
-    const parsed = CredentialIssuedV1.envelope.safeParse(body);
-    if (!parsed.success) {
+    const parsed = readEnvelope(record, CredentialIssuedV1.envelope);
+    if (!parsed) {
       // Our own contract broken: nothing to retry; the log and metric make it visible.
       logger.error('credential issued event invalid', { messageId: record.messageId });
       metrics.addMetric('NotifyEventsInvalid', MetricUnit.Count, 1);
       return;
     }
-    const detail = parsed.data.detail;
+    const detail = parsed.detail;
     try {
       const result = await deps.sendClaimEmail(detail);
       logger.info('claim email', { credentialId: detail.credentialId, ...result });
