@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
 import { achievementEarned } from '#shared/testing/fixtures.ts';
+import { launchChromium } from '../support/browser.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const INJECTION = '<img src=x onerror="window.__pwned=1">';
 
 let stack: TestStack;
@@ -15,18 +15,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

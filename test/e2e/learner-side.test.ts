@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpMailer } from '#services/notify/adapters/mailer.smtp.ts';
@@ -20,9 +20,9 @@ import { verifyDocument } from '#shared/credentials/data-integrity.ts';
 import { publicKeyFromMultibase, publicKeyMultibaseFromRaw } from '#shared/credentials/multikey.ts';
 import { AchievementEarnedV1, type AchievementEarnedV1 as Earned } from '#shared/events/achievement-earned.v1.ts';
 import { achievementEarned } from '#shared/testing/fixtures.ts';
+import { launchChromium } from '../support/browser.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DAY = 86_400_000;
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -50,18 +50,7 @@ beforeAll(async () => {
     }),
     stack.tables.app,
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
