@@ -63,6 +63,7 @@ W3C VC-API (issue for "${seed.issuer.slug}" with an OAuth 2.0 client-credentials
   verify        POST ${urls.api}/credentials/verify, ${urls.api}/presentations/verify
   keys          ${link.issuerJwks(seed.issuer.slug)}   (a credential as VC-JWT: Accept: application/vc+jwt)
 
+Console: ${urls.api}/admin (sign in with a user below).
 Console API (${urls.api}/admin/api/openapi.json): sign in with POST ${urls.api}/admin/api/session {"email","password"},
 then send Authorization: Bearer <token>. Users${stack.consoleUsers.created ? ' (created now)' : ''}, passwords in ${shownDir}/auth/passwords.txt:
 ${stack.consoleUsers.users.map((u) => `  ${u.email.padEnd(28)} ${u.groups.join(',').padEnd(18)} ${u.password ?? ''}`).join('\n')}

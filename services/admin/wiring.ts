@@ -1,21 +1,25 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { resendWiring } from '#services/notify/wiring.ts';
+import { statusCommands } from '#services/status/commands.ts';
 import { AdminStore } from '#shared/adapters/admin-store.dynamodb.ts';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { EventBus } from '#shared/adapters/event-bus.eventbridge.ts';
 import { makeClaimKey, makeSigner } from '#shared/adapters/key-factory.ts';
 import { readLocalUsers } from '#shared/adapters/local-users.ts';
-import { loadLocalSessionKey, localSessionIssuer } from '#shared/adapters/session-key.local.ts';
+import { LOCAL_SESSION, loadLocalSessionKey, localSessionIssuer } from '#shared/adapters/session-key.local.ts';
 import { localKeyRef } from '#shared/adapters/signer.local.ts';
 import { ENV } from '#shared/env.ts';
 import { DryRunPromotedV1 } from '#shared/events/dry-run-promoted.v1.ts';
 import { urls } from '#shared/routes/manifest.ts';
 import { systemClock } from '#shared/runtime/clock.ts';
 import { readConfig } from '#shared/runtime/config.ts';
+import { makeJwtAuthorizer } from '#shared/runtime/jwt-auth.ts';
 import { makeLogger } from '#shared/runtime/logger.ts';
 import { makeActivity } from './app/activity.ts';
+import { makeBulkAward } from './app/bulk-award.ts';
 import { makeCatalog } from './app/catalog.ts';
+import { makeCredentialStatus, type StatusCommands } from './app/credential-status.ts';
 import { makeIssuers } from './app/issuers.ts';
 import type { IssuerKeyFactory } from './app/ports.ts';
 import { makeRules } from './app/rules.ts';
@@ -23,6 +27,7 @@ import { makeSignIn } from './app/session.ts';
 import type { Actor } from './domain/actor.ts';
 import type { ValidImage } from './domain/images.ts';
 import { adminRoutes } from './handlers/api.ts';
+import type { SessionVerifier } from './handlers/console.ts';
 import { buildOpenApi } from './handlers/openapi.ts';
 
 /** Composition root: env → clients → adapters → use cases, once per cold start. */
@@ -40,7 +45,8 @@ export const wiring = () => {
   const dynamo = new DynamoDBClient({});
   const store = new AdminStore(dynamo, config.APP_TABLE_NAME);
   const appStore = new AppStore(dynamo, config.APP_TABLE_NAME);
-  const bus = new EventBus(new EventBridgeClient({}), config.EVENT_BUS_NAME);
+  const eventBridge = new EventBridgeClient({});
+  const bus = new EventBus(eventBridge, config.EVENT_BUS_NAME);
   const claimKey = makeClaimKey(config);
   const signer = makeSigner(config);
   const local = config.LAUREL_MODE === 'local';
@@ -60,9 +66,23 @@ export const wiring = () => {
     claimKey,
     publisher: { dryRunPromoted: (detail) => bus.publish(DryRunPromotedV1, detail) },
     resend: resendWiring().resendClaimEmail,
+    status: statusCommands({
+      dynamo,
+      eventBridge,
+      tableName: config.APP_TABLE_NAME,
+      busName: config.EVENT_BUS_NAME,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
     publicBaseUrl: config.PUBLIC_BASE_URL,
     approvalsRequired: config.REVIEW_APPROVALS_REQUIRED,
     ...(sessionKey && {
+      // The console pages verify their session cookie as the local API verifies bearer tokens.
+      verifySession: makeJwtAuthorizer({
+        issuer: localSessionIssuer(config.PUBLIC_BASE_URL),
+        audience: [LOCAL_SESSION.audience],
+        key: async () => (await sessionKey).publicKey,
+        algorithms: [LOCAL_SESSION.algorithm],
+      }),
       signIn: async (email: string, password: string) =>
         makeSignIn({
           users: () => readLocalUsers(dataDir),
@@ -82,9 +102,13 @@ export const makeAdminDeps = (d: {
   claimKey: ReturnType<typeof makeClaimKey>;
   publisher: Parameters<typeof makeRules>[0]['publisher'];
   resend: Parameters<typeof makeActivity>[0]['resend'];
+  /** Revoke, suspend, reinstate, bulk revoke: services/status/commands.ts `statusCommands(...)`. */
+  status: StatusCommands;
   publicBaseUrl: string;
   approvalsRequired: number;
   signIn?: (email: string, password: string) => ReturnType<ReturnType<typeof makeSignIn>>;
+  /** Verifies the console pages' session cookie (shared/runtime/jwt-auth.ts); without it no page signs anyone in. */
+  verifySession?: SessionVerifier;
   clock?: { now(): Date };
 }) => {
   const clock = d.clock ?? systemClock;
@@ -101,7 +125,11 @@ export const makeAdminDeps = (d: {
       publicBaseUrl: d.publicBaseUrl,
       resend: d.resend,
     }),
+    credentialStatus: makeCredentialStatus({ store: d.store, status: d.status }),
+    bulkAward: makeBulkAward({ store: d.store, awards: d.appStore, publisher: d.publisher, clock }),
     ...(d.signIn && { signIn: d.signIn }),
+    ...(d.verifySession && { verifySession: d.verifySession }),
+    publicBaseUrl: d.publicBaseUrl,
     saveImage: async (image: ValidImage, actor: Actor) => {
       await d.store.putImage({
         ...image,

@@ -238,6 +238,10 @@ function consolePages(): Route[] {
     page('POST', '/credentials'),
     page('POST', '/credentials/{id}/{action}'),
     page('GET', '/events'),
+    page('GET', '/bulk'),
+    page('POST', '/bulk'),
+    page('POST', '/bulk/issue'),
+    page('GET', '/bulk/{job}'),
   ];
 }
 

@@ -327,10 +327,16 @@ describe('LaurelServices', () => {
     );
   });
 
-  it("puts every console route but sign-in behind a JWT authorizer for the console's app client", () => {
+  it("puts every console API route but sign-in behind a JWT authorizer for the console's app client", () => {
     const all = services.toJSON().Resources as Record<string, Resource>;
-    const adminRoutes = routes.filter((r) => r.path.startsWith('/admin/'));
+    const adminRoutes = routes.filter((r) => r.path.startsWith('/admin/api/'));
     expect(adminRoutes.filter((r) => !r.auth).map(routeKey)).toEqual(['POST /admin/api/session']);
+    // The console's pages carry their session in a cookie, which the function verifies itself (and only it serves them).
+    const pages = routes.filter(
+      (r) => r.path === '/admin' || (r.path.startsWith('/admin/') && !r.path.startsWith('/admin/api/')),
+    );
+    expect(pages.length).toBeGreaterThan(10);
+    for (const page of pages) expect([page.fn, page.auth], routeKey(page)).toEqual(['admin', undefined]);
     const clientId = logicalId(stacks.stateful.console.client);
     for (const route of adminRoutes.filter((r) => r.auth)) {
       const [, created] =

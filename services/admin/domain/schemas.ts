@@ -231,3 +231,23 @@ export const eventQuery = z.strictObject({
   limit: limit(200, 50),
   cursor: z.string().max(2000).optional(),
 });
+
+// ---- credential status ----
+
+const credentialId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1 to 128 letters, digits, - or _');
+
+export const statusChangeInput = z.strictObject({ reason: text(500) });
+
+export const bulkRevokeInput = z
+  .strictObject({
+    credentialIds: z.array(credentialId).min(1).max(1000).optional(),
+    achievementId: slug.optional(),
+    sourceEventId: z.string().min(1).max(128).optional(),
+    reason: text(500),
+    cursor: z.string().max(2000).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .refine(
+    (b) => [b.credentialIds, b.achievementId, b.sourceEventId].filter((x) => x !== undefined).length === 1,
+    'name exactly one of credentialIds, achievementId, sourceEventId',
+  );

@@ -10,6 +10,7 @@ import {
 } from '#shared/tables/app-table.ts';
 import type { makeActivity } from '../app/activity.ts';
 import type { makeCatalog } from '../app/catalog.ts';
+import type { makeCredentialStatus } from '../app/credential-status.ts';
 import type { makeIssuers } from '../app/issuers.ts';
 import type { makeRules } from '../app/rules.ts';
 import type { makeSignIn } from '../app/session.ts';
@@ -23,6 +24,7 @@ export interface AdminApiDeps {
   catalog: ReturnType<typeof makeCatalog>;
   rules: ReturnType<typeof makeRules>;
   activity: ReturnType<typeof makeActivity>;
+  credentialStatus: ReturnType<typeof makeCredentialStatus>;
   /** Local mode only; in AWS people sign in with the Cognito user pool. */
   signIn?: ReturnType<typeof makeSignIn>;
   /** Stores an uploaded image; returns its public URL. */
@@ -88,6 +90,12 @@ const credentialView = z.object({
   state: s.credentialState,
   emailStatus: z.string(),
   claimedAt: z.string().optional(),
+});
+const statusChangeView = z.object({
+  credentialId: z.string(),
+  action: z.enum(['revoke', 'suspend', 'reinstate']),
+  outcome: z.enum(['changed', 'unchanged']),
+  at: z.string(),
 });
 const page = <T extends z.ZodType>(name: string, item: T) =>
   z.object({ [name]: z.array(item), cursor: z.string().optional() });
@@ -466,6 +474,54 @@ export const adminRoutes: readonly AdminRoute[] = [
     response: z.object({ credentialId: z.string(), expiresAt: z.string() }),
     handle: p<z.output<typeof s.resendInput>>(async (d, { actor, params, body }) =>
       d.activity.resend(actor, params.id ?? '', body.email),
+    ),
+  },
+  ...(
+    [
+      ['revoke', 'Revoke a credential for good (its status list bit is set), with a reason'],
+      ['suspend', 'Suspend a credential (reversible), with a reason'],
+      ['reinstate', 'Lift a suspension, with a reason'],
+    ] as const
+  ).map(
+    ([action, summary]): AdminRoute => ({
+      method: 'POST',
+      path: `/admin/api/credentials/{id}/${action}`,
+      summary,
+      tag: 'credentials',
+      allow: MANAGERS,
+      body: s.statusChangeInput,
+      response: statusChangeView,
+      handle: p<z.output<typeof s.statusChangeInput>>(async (d, { actor, params, body }) =>
+        d.credentialStatus[action](actor, params.id ?? '', body.reason),
+      ),
+    }),
+  ),
+  {
+    method: 'POST',
+    path: '/admin/api/credentials/revoke',
+    summary: 'Revoke many credentials: by ids, every credential of an achievement (page by page), or of one event',
+    tag: 'credentials',
+    allow: MANAGERS,
+    body: s.bulkRevokeInput,
+    response: z.object({
+      matched: z.number(),
+      revoked: z.number(),
+      alreadyRevoked: z.number(),
+      notFound: z.array(z.string()),
+      notRevocable: z.array(z.string()),
+      nextCursor: z.string().optional(),
+    }),
+    handle: p<z.output<typeof s.bulkRevokeInput>>(async (d, { actor, body }) =>
+      d.credentialStatus.revokeMany(actor, {
+        selector: body.credentialIds
+          ? { credentialIds: body.credentialIds }
+          : body.achievementId
+            ? { achievementId: body.achievementId }
+            : { sourceEventId: body.sourceEventId ?? '' },
+        reason: body.reason,
+        cursor: body.cursor,
+        limit: body.limit,
+      }),
     ),
   },
 ];

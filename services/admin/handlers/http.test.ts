@@ -18,6 +18,7 @@ import { testTables } from '../../../test/support/dynamo.ts';
 import { makeSignIn } from '../app/session.ts';
 import { makeAdminDeps } from '../wiring.ts';
 import { adminRoutes } from './api.ts';
+import { consoleRouteKeys } from './console.ts';
 import { buildHandler } from './http.ts';
 
 // The module also builds its production handler at import: give its wiring settings it will never use.
@@ -41,6 +42,23 @@ const signer = createLocalSigner({ dataDir });
 const claimKey = createLocalClaimKey({ dataDir });
 const promoted: DryRunPromotedV1[] = [];
 const resent: { credentialId: string; email?: string }[] = [];
+const statusCalls: unknown[][] = [];
+/** Records what the console asks of the status commands (they are tested with their store in services/status). */
+const status = {
+  ...Object.fromEntries(
+    (['revoke', 'suspend', 'reinstate'] as const).map((action) => [
+      action,
+      async (c: { credentialId: string; reason: string; actor: string }) => {
+        statusCalls.push([action, c]);
+        return { credentialId: c.credentialId, action, outcome: 'changed' as const, at: now.toISOString() };
+      },
+    ]),
+  ),
+  revokeMany: async (input: unknown) => {
+    statusCalls.push(['revokeMany', input]);
+    return { matched: 0, revoked: 0, alreadyRevoked: 0, notFound: [], notRevocable: [] };
+  },
+} as unknown as Parameters<typeof makeAdminDeps>[0]['status'];
 let now = new Date('2026-05-14T16:20:00Z');
 
 const sessionKey = await loadLocalSessionKey(dataDir);
@@ -68,6 +86,7 @@ const handler = buildHandler(
       resent.push(input);
       return { credentialId: input.credentialId, expiresAt: '2026-06-13T16:20:00.000Z' };
     },
+    status,
     publicBaseUrl: BASE,
     approvalsRequired: 2,
     signIn,
@@ -153,7 +172,13 @@ describe('admin API: authentication and roles', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    const manifest = routes.filter((r) => r.fn === 'admin');
+    const manifest = routes.filter((r) => r.fn === 'admin' && r.path.startsWith('/admin/api/'));
+    expect(
+      routes
+        .filter((r) => r.fn === 'admin' && !r.path.startsWith('/admin/api/'))
+        .map(routeKey)
+        .sort(),
+    ).toEqual(consoleRouteKeys().sort());
     expect(documented.sort()).toEqual(manifest.map(routeKey).sort());
     expect(adminRoutes.map(routeKey).sort()).toEqual(manifest.map(routeKey).sort());
     for (const r of manifest) expect(r.auth, routeKey(r)).toBe(r.path === '/admin/api/session' ? undefined : 'admin');
@@ -832,5 +857,65 @@ describe('admin API: the event log and credentials', () => {
         })
       ).status,
     ).toBe(404);
+
+    // Status: revoke, suspend, reinstate through the status commands, as `admin:<sub>`, scoped like the rest
+    const revoked = await call('POST /admin/api/credentials/{id}/revoke', {
+      claims: DEMO_ADMIN,
+      params: { id: 'c-demo' },
+      body: { reason: 'issued <b>in error</b>' },
+    });
+    expect(revoked).toMatchObject({
+      status: 200,
+      body: { credentialId: 'c-demo', action: 'revoke', outcome: 'changed' },
+    });
+    await call('POST /admin/api/credentials/{id}/suspend', {
+      claims: ADMIN,
+      params: { id: 'c-ce' },
+      body: { reason: 'under review' },
+    });
+    expect(statusCalls).toEqual([
+      ['revoke', { credentialId: 'c-demo', reason: 'issued <b>in error</b>', actor: 'admin:demo-admin' }],
+      ['suspend', { credentialId: 'c-ce', reason: 'under review', actor: 'admin:admin-1' }],
+    ]);
+    const elsewhere = await call('POST /admin/api/credentials/{id}/reinstate', {
+      claims: DEMO_ADMIN,
+      params: { id: 'c-ce' },
+      body: { reason: 'cleared' },
+    });
+    expect(elsewhere.status).toBe(404);
+    const noReason = await call('POST /admin/api/credentials/{id}/revoke', {
+      claims: ADMIN,
+      params: { id: 'c-demo' },
+      body: {},
+    });
+    expect(noReason).toMatchObject({ status: 400, body: { message: expect.stringContaining('reason') } });
+
+    // Bulk: by event is for admins only (an event may award for several issuers); by ids checks every one
+    const byEvent = await call('POST /admin/api/credentials/revoke', {
+      claims: DEMO_ADMIN,
+      body: { sourceEventId: 'src-c-demo', reason: 'the LMS sent it twice' },
+    });
+    expect(byEvent.status).toBe(403);
+    const mixed = await call('POST /admin/api/credentials/revoke', {
+      claims: DEMO_ADMIN,
+      body: { credentialIds: ['c-demo', 'c-ce'], reason: 'cohort cancelled' },
+    });
+    expect(mixed.status).toBe(404);
+    const twoSelectors = await call('POST /admin/api/credentials/revoke', {
+      claims: ADMIN,
+      body: { sourceEventId: 'e', achievementId: 'data-literacy', reason: 'x' },
+    });
+    expect(twoSelectors.status).toBe(400);
+    const all = await call('POST /admin/api/credentials/revoke', {
+      claims: ADMIN,
+      body: { sourceEventId: 'src-c-demo', reason: 'the LMS sent it twice' },
+    });
+    expect(all.status).toBe(200);
+    expect(statusCalls.slice(2)).toEqual([
+      [
+        'revokeMany',
+        { selector: { sourceEventId: 'src-c-demo' }, reason: 'the LMS sent it twice', actor: 'admin:admin-1' },
+      ],
+    ]);
   });
 });

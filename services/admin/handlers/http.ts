@@ -13,6 +13,7 @@ import {
 import { actorFromClaims, hasAnyRole } from '../domain/actor.ts';
 import { type AdminWiring, wiring } from '../wiring.ts';
 import { type AdminRoute, adminRoutes } from './api.ts';
+import { consoleRoutes } from './console.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -68,10 +69,13 @@ const guard =
     return json(route.status ?? 200, result, NO_STORE);
   };
 
-/** The console's JSON API: every route of `adminRoutes`, each guarded. */
+/** The console's JSON API (every route of `adminRoutes`, each guarded) and its pages at `/admin`. */
 export const buildHandler = (deps: AdminWiring = wiring()) =>
-  middy(routeRequests(Object.fromEntries(adminRoutes.map((r) => [routeKey(r), guard(r, deps)])), deps.logger)).use(
-    injectLambdaContext(deps.logger),
-  );
+  middy(
+    routeRequests(
+      { ...Object.fromEntries(adminRoutes.map((r) => [routeKey(r), guard(r, deps)])), ...consoleRoutes(deps) },
+      deps.logger,
+    ),
+  ).use(injectLambdaContext(deps.logger));
 
 export const handler = buildHandler();

@@ -1,0 +1,964 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
+import { badgeCard } from '#shared/pages/badge-view.ts';
+import { isPermanent } from '#shared/runtime/errors.ts';
+import { CONTENT_SECURITY_POLICY, html, page, pageHeaders, SafeHtml } from '#shared/runtime/html.ts';
+import type { HttpEvent, HttpResult, RouteHandler } from '#shared/runtime/http.ts';
+import type { AuthorizedRequest } from '#shared/runtime/jwt-auth.ts';
+import { MAX_BULK_ROWS, type makeBulkAward } from '../app/bulk-award.ts';
+import { type Actor, actorFromClaims, hasAnyRole, type Role } from '../domain/actor.ts';
+import * as s from '../domain/schemas.ts';
+import type { AdminApiDeps } from './api.ts';
+
+/**
+ * The console at `/admin`: server-rendered pages over the same use cases as the JSON API, in process.
+ *
+ * Authentication: the session is the same JWT the API takes, kept in an HttpOnly, Secure, SameSite=Strict cookie
+ * scoped to `/admin`, and verified on every request by the same code as the local API's authorizer
+ * (shared/runtime/jwt-auth.ts `makeJwtAuthorizer`). No valid session: a redirect to the sign-in page. Then roles,
+ * as in the API: every page names the roles it allows, and anything else is 403.
+ *
+ * CSRF: the session cookie is SameSite=Strict (no cross-site request carries it), every POST must come from our own
+ * origin when the browser says where it comes from (`Origin`), and every form carries a double-submit token that
+ * must equal the `laurel_csrf` cookie (HttpOnly too: the page writes it into the form, no script reads it). Either
+ * defence alone stops a cross-site form; together they also cover a sibling subdomain, which counts as same-site.
+ */
+
+export const SESSION_COOKIE = 'laurel_console';
+export const CSRF_COOKIE = 'laurel_csrf';
+const COOKIE_ATTRIBUTES = 'Path=/admin; HttpOnly; Secure; SameSite=Strict';
+
+/** Verifies a session token: the local API's authorizer (or Cognito's, in AWS), fed the cookie as a bearer token. */
+export type SessionVerifier = (headers: Record<string, string | undefined>) => Promise<AuthorizedRequest | undefined>;
+
+export interface ConsoleDeps extends AdminApiDeps {
+  bulkAward: ReturnType<typeof makeBulkAward>;
+  /** Undefined when this deployment has no console sign-in configured: every page then redirects to sign-in. */
+  verifySession?: SessionVerifier;
+  publicBaseUrl: string;
+}
+
+const CONSOLE_STYLE = `
+body>main{max-width:72rem}nav.top{display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin-bottom:1rem;align-items:center}
+nav.top a{color:var(--accent)}nav.top form{margin-left:auto}
+.table-wrap{overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}
+th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+input,select{font:inherit;padding:.45rem;border:1px solid var(--muted);border-radius:.375rem;width:100%;max-width:32rem}
+form.stack>div{margin-bottom:.75rem}form.inline{display:inline-flex;flex-wrap:wrap;gap:.5rem;align-items:end}
+form.inline input,form.inline select{width:auto}.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.75rem}
+.stat{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:.75rem}.stat b{display:block;font-size:1.6rem}
+.error{border:2px solid #a40e26;background:#fff5f5;padding:.75rem;border-radius:.5rem}
+.notice{border:2px solid #116329;background:#f0fff4;padding:.75rem;border-radius:.5rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+`;
+
+const styleHash = createHash('sha256').update(CONSOLE_STYLE).digest('base64');
+/** The shared strict policy, plus the console's one stylesheet by hash; no script at all. */
+export const CONSOLE_CSP = CONTENT_SECURITY_POLICY.replace(
+  /style-src ([^;]+)/,
+  `style-src $1 'sha256-${styleHash}'`,
+).replace(/script-src [^;]+/, "script-src 'none'");
+
+const headers = {
+  ...pageHeaders,
+  'content-security-policy': CONSOLE_CSP,
+  'cache-control': 'no-store',
+  'x-frame-options': 'DENY',
+  // `no-referrer` would make the browser send `Origin: null` on our own form posts; same-origin keeps it exact.
+  'referrer-policy': 'same-origin',
+};
+
+type Form = URLSearchParams;
+
+interface PageContext {
+  event: HttpEvent;
+  actor: Actor;
+  csrf: string;
+  form: Form;
+  params: Record<string, string>;
+  query: Record<string, string>;
+}
+
+interface PageRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  allow: readonly Role[];
+  handle: (d: ConsoleDeps, ctx: PageContext) => Promise<HttpResult>;
+}
+
+const ANY: readonly Role[] = ['admin', 'issuer-admin', 'reviewer', 'viewer'];
+const MANAGERS: readonly Role[] = ['admin', 'issuer-admin'];
+const ADMINS: readonly Role[] = ['admin'];
+const REVIEWERS: readonly Role[] = ['reviewer'];
+
+// ---- cookies, forms, responses ----
+
+export const cookiesOf = (event: HttpEvent): Record<string, string> => {
+  const list = event.cookies ?? (event.headers.cookie ?? '').split(';');
+  const out: Record<string, string> = {};
+  for (const c of list) {
+    const at = c.indexOf('=');
+    if (at > 0) out[c.slice(0, at).trim()] = c.slice(at + 1).trim();
+  }
+  return out;
+};
+
+/** The posted form: urlencoded, or multipart (the CSV upload; its text fields and files, as text). */
+const formOf = (event: HttpEvent): Form => {
+  if (!event.body) return new URLSearchParams();
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const type = event.headers['content-type'] ?? '';
+  const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
+  return boundary ? multipart(text, boundary[1] ?? boundary[2] ?? '') : new URLSearchParams(text);
+};
+
+/** Just enough of RFC 7578 for our forms: each part's name and its content as text. */
+const multipart = (body: string, boundary: string): Form => {
+  const form = new URLSearchParams();
+  for (const part of body.split(`--${boundary}`)) {
+    const end = part.indexOf('\r\n\r\n');
+    if (end === -1) continue;
+    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(part.slice(0, end))?.[1];
+    if (name) form.append(name, part.slice(end + 4).replace(/\r\n$/, ''));
+  }
+  return form;
+};
+
+const sameToken = (a: string | undefined, b: string | undefined) =>
+  !!a && !!b && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+const redirect = (location: string, cookies?: string[]): HttpResult => ({
+  statusCode: 303,
+  headers: { location, 'cache-control': 'no-store' },
+  ...(cookies ? { cookies } : {}),
+});
+
+const newCsrf = () => randomBytes(32).toString('base64url');
+const csrfCookie = (value: string) => `${CSRF_COOKIE}=${value}; ${COOKIE_ATTRIBUTES}; Max-Age=43200`;
+
+const field = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
+
+const nav = (actor: Actor, csrf: string) => html`<nav class="top" aria-label="Console">
+<a href="/admin">Dashboard</a><a href="/admin/issuers">Issuers</a><a href="/admin/achievements">Achievements</a>
+<a href="/admin/review">Review</a><a href="/admin/rules">Rules</a>
+${hasAnyRole(actor, MANAGERS) ? html`<a href="/admin/credentials">Credentials</a><a href="/admin/bulk">Bulk award</a>` : ''}<a href="/admin/events">Event log</a>
+<form method="post" action="/admin/sign-out">${field(csrf)}<button class="secondary" type="submit">Sign out ${actor.email ?? actor.sub}</button></form>
+</nav>`;
+
+const render = (status: number, title: string, body: SafeHtml, cookies?: string[]): HttpResult => ({
+  statusCode: status,
+  headers,
+  body: page(`${title} · Laurel console`, body, html`<style>${new SafeHtml(CONSOLE_STYLE)}</style>`),
+  ...(cookies ? { cookies } : {}),
+});
+
+const layout = (ctx: Pick<PageContext, 'actor' | 'csrf'>, title: string, content: SafeHtml, status = 200) =>
+  render(status, title, html`${nav(ctx.actor, ctx.csrf)}<h1>${title}</h1>${content}`);
+
+const table = (head: string[], rows: SafeHtml[]) =>
+  html`<div class="table-wrap"><table><thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${
+    rows.length > 0 ? rows : html`<tr><td colspan="${head.length}">Nothing here yet.</td></tr>`
+  }</tbody></table></div>`;
+
+const input = (name: string, label: string, value = '', type = 'text', extra: { required?: boolean } = {}) =>
+  html`<div><label for="f-${name}">${label}</label><input id="f-${name}" name="${name}" type="${type}" value="${value}"${
+    extra.required ? html` required` : ''
+  }></div>`;
+
+const select = (name: string, label: string, options: readonly string[], value = '') =>
+  html`<div><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${options.map(
+    (o) => html`<option value="${o}"${o === value ? html` selected` : ''}>${o || '(any)'}</option>`,
+  )}</select></div>`;
+
+const problem = (message: string) => html`<p class="error" role="alert">${message}</p>`;
+
+/** A zod problem list as one message naming each field. */
+const issues = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 20)
+    .map((i) => `${i.path.join('.') || 'form'}: ${i.message}`)
+    .join('; ');
+
+const opt = (form: Form, name: string) => {
+  const v = form.get(name)?.trim();
+  return v ? v : undefined;
+};
+
+const postButton = (action: string, label: string, csrf: string, extra?: SafeHtml) =>
+  html`<form class="inline" method="post" action="${action}">${field(csrf)}${extra ?? ''}<button type="submit">${label}</button></form>`;
+
+// ---- pages ----
+
+const WEEK_MS = 7 * 86_400_000;
+
+const dashboard: PageRoute = {
+  method: 'GET',
+  path: '/admin',
+  allow: ANY,
+  handle: async (d, ctx) => {
+    const [events, inReview] = await Promise.all([
+      d.activity.events({ limit: 200 }),
+      d.catalog.list({ reviewStatus: 'in-review' }),
+    ]);
+    const since = Date.now() - WEEK_MS;
+    const recent = events.events.filter((e) => Date.parse(e.receivedAt) >= since);
+    const count = (outcome: string) => recent.filter((e) => e.outcome === outcome).length;
+    let claimed = 0;
+    if (hasAnyRole(ctx.actor, MANAGERS)) {
+      const credentials = await d.activity.searchCredentials(ctx.actor, { limit: 200, state: 'claimed' });
+      claimed = credentials.credentials.filter((c) => Date.parse(c.claimedAt ?? '') >= since).length;
+    }
+    const stat = (label: string, value: number) => html`<div class="stat"><b>${value}</b>${label}</div>`;
+    return layout(
+      ctx,
+      'This week',
+      html`<div class="stats">${stat('awarded', count('issued'))}${stat('claimed', claimed)}${stat(
+        'pending review',
+        inReview.achievements.length,
+      )}${stat('dry-run awards', count('dry-run'))}${stat('rejected events', count('rejected'))}</div>`,
+    );
+  },
+};
+
+const issuersPage =
+  (notice?: SafeHtml): PageRoute['handle'] =>
+  async (d, ctx) => {
+    const issuers = await d.issuers.list();
+    const form = hasAnyRole(ctx.actor, ADMINS)
+      ? html`<h2>New issuer</h2><form class="stack" method="post" action="/admin/issuers">${field(ctx.csrf)}
+${input('slug', 'Slug (its did:web name)', ctx.form.get('slug') ?? '', 'text', { required: true })}
+${input('name', 'Name', ctx.form.get('name') ?? '', 'text', { required: true })}
+${input('url', 'Web site', ctx.form.get('url') ?? '', 'url', { required: true })}
+${input('email', 'Email', ctx.form.get('email') ?? '', 'email')}
+${input('description', 'Description', ctx.form.get('description') ?? '')}
+<button type="submit">Create issuer</button></form>`
+      : '';
+    return layout(
+      ctx,
+      'Issuers',
+      html`${notice ?? ''}${table(
+        ['Slug', 'Name', 'Web site', 'Keys'],
+        issuers.map(
+          (i) => html`<tr><td>${i.slug}</td><td>${i.name}</td><td>${i.url}</td><td>${i.keys.length}</td></tr>`,
+        ),
+      )}${form}`,
+    );
+  };
+
+const createIssuer: PageRoute = {
+  method: 'POST',
+  path: '/admin/issuers',
+  allow: ADMINS,
+  handle: async (d, ctx) => {
+    const parsed = s.issuerInput.safeParse({
+      slug: opt(ctx.form, 'slug') ?? '',
+      name: opt(ctx.form, 'name') ?? '',
+      url: opt(ctx.form, 'url') ?? '',
+      ...(opt(ctx.form, 'email') && { email: opt(ctx.form, 'email') }),
+      ...(opt(ctx.form, 'description') && { description: opt(ctx.form, 'description') }),
+    });
+    if (!parsed.success) return issuersPage(problem(issues(parsed.error)))(d, ctx);
+    const created = await d.issuers.create(parsed.data);
+    return issuersPage(html`<p class="notice" role="status">Created issuer ${created.name}.</p>`)(d, {
+      ...ctx,
+      form: new URLSearchParams(),
+    });
+  },
+};
+
+const ACHIEVEMENT_TYPES = ['Badge', 'Certificate', 'Course', 'MicroCredential', 'Competency', 'Achievement'];
+
+/** The editor's fields as the API's achievement input. */
+const achievementFromForm = (form: Form) => {
+  const tags = (opt(form, 'tags') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return {
+    id: opt(form, 'id') ?? '',
+    issuerSlug: opt(form, 'issuerSlug') ?? '',
+    name: opt(form, 'name') ?? '',
+    description: opt(form, 'description') ?? '',
+    criteria: {
+      ...(opt(form, 'criteriaNarrative') && { narrative: opt(form, 'criteriaNarrative') }),
+      ...(opt(form, 'criteriaUrl') && { id: opt(form, 'criteriaUrl') }),
+    },
+    ...(opt(form, 'image') && { image: opt(form, 'image') }),
+    ...(opt(form, 'achievementType') && { achievementType: opt(form, 'achievementType') }),
+    ...(tags.length > 0 && { tags }),
+  };
+};
+
+const achievementsPage =
+  (notice?: SafeHtml, preview?: SafeHtml): PageRoute['handle'] =>
+  async (d, ctx) => {
+    const q = s.achievementQuery.safeParse({
+      ...(ctx.query.q && { q: ctx.query.q }),
+      ...(ctx.query.status && { status: ctx.query.status }),
+    });
+    const { achievements } = await d.catalog.list(q.success ? q.data : {});
+    const issuers = await d.issuers.list();
+    const f = ctx.form;
+    const editor = hasAnyRole(ctx.actor, MANAGERS)
+      ? html`<h2 id="new">New achievement</h2>${preview ?? ''}<form class="stack" method="post" action="/admin/achievements">${field(ctx.csrf)}
+${input('id', 'Id (slug)', f.get('id') ?? '', 'text', { required: true })}
+${select(
+  'issuerSlug',
+  'Issuer',
+  issuers.map((i) => i.slug),
+  f.get('issuerSlug') ?? '',
+)}
+${input('name', 'Name', f.get('name') ?? '', 'text', { required: true })}
+<div><label for="f-description">Description</label><textarea id="f-description" name="description" rows="3">${f.get('description') ?? ''}</textarea></div>
+<div><label for="f-criteriaNarrative">Criteria</label><textarea id="f-criteriaNarrative" name="criteriaNarrative" rows="3">${f.get('criteriaNarrative') ?? ''}</textarea></div>
+${input('criteriaUrl', 'Criteria URL', f.get('criteriaUrl') ?? '', 'url')}
+${input('image', 'Image URL', f.get('image') ?? '', 'url')}
+${select('achievementType', 'Type', ['', ...ACHIEVEMENT_TYPES], f.get('achievementType') ?? '')}
+${input('tags', 'Tags (comma-separated)', f.get('tags') ?? '')}
+<ul class="actions"><li><button class="secondary" type="submit" name="intent" value="preview">Preview</button></li>
+<li><button type="submit" name="intent" value="create">Create draft</button></li></ul></form>`
+      : '';
+    return layout(
+      ctx,
+      'Achievements',
+      html`${notice ?? ''}<form class="inline" method="get" action="/admin/achievements" role="search">
+${input('q', 'Search', ctx.query.q ?? '', 'search')}${select('status', 'Status', ['', 'draft', 'published', 'retired'], ctx.query.status ?? '')}
+<button type="submit">Filter</button></form>
+${table(
+  ['Name', 'Id', 'Issuer', 'Status', 'Review'],
+  achievements.map(
+    (a) =>
+      html`<tr><td><a href="/admin/achievements/${encodeURIComponent(a.id)}">${a.name}</a></td><td>${a.id}</td><td>${a.issuerSlug}</td><td>${a.status}</td><td>${a.latestStatus ?? a.status}</td></tr>`,
+  ),
+)}${editor}`,
+    );
+  };
+
+const createAchievement: PageRoute = {
+  method: 'POST',
+  path: '/admin/achievements',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const input = achievementFromForm(ctx.form);
+    const parsed = s.achievementInput.safeParse(input);
+    const issuer = (await d.issuers.list()).find((i) => i.slug === input.issuerSlug);
+    // The learner's view of the badge, from the form as it stands (escaped like the public page).
+    const preview = html`<section aria-label="Preview: how a learner sees it"><h3>Preview</h3>${badgeCard({
+      name: input.name || 'Achievement',
+      ...(input.description && { description: input.description }),
+      ...(input.criteria.narrative && { criteriaNarrative: input.criteria.narrative }),
+      ...(input.criteria.id && /^https?:\/\//i.test(input.criteria.id) && { criteriaUrl: input.criteria.id }),
+      ...(input.image && /^https:\/\//i.test(input.image) && { imageUrl: input.image }),
+      issuerName: issuer?.name ?? 'Issuer',
+      evidence: [],
+      alignments: [],
+    })}</section>`;
+    if (ctx.form.get('intent') === 'preview') return achievementsPage(undefined, preview)(d, ctx);
+    if (!parsed.success) return achievementsPage(problem(issues(parsed.error)), preview)(d, ctx);
+    await d.catalog.create(ctx.actor, parsed.data);
+    return redirect(`/admin/achievements/${encodeURIComponent(parsed.data.id)}`);
+  },
+};
+
+const achievementPage: PageRoute = {
+  method: 'GET',
+  path: '/admin/achievements/{id}',
+  allow: ANY,
+  handle: async (d, ctx) => {
+    const id = ctx.params.id ?? '';
+    const { achievement, versions } = await d.catalog.get(id);
+    const { entries } = await d.catalog.history(id);
+    const latest = versions[versions.length - 1];
+    const state = latest?.status ?? achievement.status;
+    const base = `/admin/achievements/${encodeURIComponent(id)}`;
+    const actions: SafeHtml[] = [];
+    if (hasAnyRole(ctx.actor, MANAGERS)) {
+      if (state === 'draft') actions.push(postButton(`${base}/submit`, 'Submit for review', ctx.csrf));
+      if (state === 'approved') actions.push(postButton(`${base}/publish`, 'Publish', ctx.csrf));
+      if (state === 'in-review' || state === 'approved')
+        actions.push(postButton(`${base}/withdraw`, 'Withdraw', ctx.csrf));
+    }
+    if (hasAnyRole(ctx.actor, REVIEWERS) && state === 'in-review') {
+      const comment = html`<label for="f-approve">Comment</label><input id="f-approve" name="comment">`;
+      actions.push(postButton(`${base}/approve`, 'Approve', ctx.csrf, comment));
+      const why = html`<label for="f-changes">What to change</label><input id="f-changes" name="comment" required>`;
+      actions.push(postButton(`${base}/request-changes`, 'Request changes', ctx.csrf, why));
+    }
+    if (hasAnyRole(ctx.actor, ['admin', 'issuer-admin', 'reviewer'])) {
+      const comment = html`<label for="f-comment">Comment</label><input id="f-comment" name="comment" required>`;
+      actions.push(postButton(`${base}/comment`, 'Comment', ctx.csrf, comment));
+    }
+    return layout(
+      ctx,
+      achievement.name,
+      html`<p>${achievement.id} · issuer ${achievement.issuerSlug} · version ${latest?.version ?? 1} is <strong>${state}</strong>
+${latest ? html` · approvals: ${latest.approvals.length}` : ''}</p>
+${badgeCard({
+  name: achievement.name,
+  ...(achievement.description && { description: achievement.description }),
+  ...(achievement.criteria?.narrative && { criteriaNarrative: achievement.criteria.narrative }),
+  issuerName: achievement.issuerSlug,
+  evidence: [],
+  alignments: [],
+})}
+<ul class="actions">${actions.map((a) => html`<li>${a}</li>`)}</ul>
+<h2>History</h2>${table(
+        ['When', 'Who', 'What', 'Comment'],
+        entries.map(
+          (e) =>
+            html`<tr><td>${e.at}</td><td>${e.actor.email ?? e.actor.sub}</td><td>${e.action} (v${e.version})</td><td>${e.comment ?? ''}</td></tr>`,
+        ),
+      )}`,
+    );
+  },
+};
+
+const achievementAction: PageRoute = {
+  method: 'POST',
+  path: '/admin/achievements/{id}/{action}',
+  allow: ANY,
+  handle: async (d, ctx) => {
+    const id = ctx.params.id ?? '';
+    const action = ctx.params.action ?? '';
+    const comment = opt(ctx.form, 'comment');
+    const need = (roles: readonly Role[]) => {
+      if (!hasAnyRole(ctx.actor, roles)) throw forbiddenPage();
+    };
+    switch (action) {
+      case 'submit':
+      case 'publish':
+      case 'withdraw':
+        need(MANAGERS);
+        await d.catalog[action](ctx.actor, id);
+        break;
+      case 'approve':
+        need(REVIEWERS);
+        await d.catalog.approve(ctx.actor, id, comment);
+        break;
+      case 'request-changes': {
+        need(REVIEWERS);
+        const parsed = s.commentInput.safeParse({ comment: comment ?? '' });
+        if (!parsed.success) throw new PageError(400, issues(parsed.error));
+        await d.catalog.requestChanges(ctx.actor, id, parsed.data.comment);
+        break;
+      }
+      case 'comment': {
+        need(['admin', 'issuer-admin', 'reviewer']);
+        const parsed = s.commentInput.safeParse({ comment: comment ?? '' });
+        if (!parsed.success) throw new PageError(400, issues(parsed.error));
+        await d.catalog.comment(ctx.actor, id, parsed.data.comment);
+        break;
+      }
+      default:
+        throw new PageError(404, 'no such action');
+    }
+    return redirect(`/admin/achievements/${encodeURIComponent(id)}`);
+  },
+};
+
+const reviewQueue: PageRoute = {
+  method: 'GET',
+  path: '/admin/review',
+  allow: ANY,
+  handle: async (d, ctx) => {
+    const { achievements } = await d.catalog.list({ reviewStatus: 'in-review' });
+    return layout(
+      ctx,
+      'Review queue',
+      table(
+        ['Achievement', 'Issuer', 'Updated'],
+        achievements.map(
+          (a) =>
+            html`<tr><td><a href="/admin/achievements/${encodeURIComponent(a.id)}">${a.name}</a></td><td>${a.issuerSlug}</td><td>${a.updatedAt ?? ''}</td></tr>`,
+        ),
+      ),
+    );
+  },
+};
+
+const MODES = ['dry-run', 'live', 'off'] as const;
+
+const rulesPage =
+  (notice?: SafeHtml): PageRoute['handle'] =>
+  async (d, ctx) => {
+    const { rules } = await d.rules.list({});
+    const f = ctx.form;
+    const manage = hasAnyRole(ctx.actor, MANAGERS);
+    const create = manage
+      ? html`<h2>New match rule</h2><form class="stack" method="post" action="/admin/rules">${field(ctx.csrf)}
+${input('id', 'Id (slug)', f.get('id') ?? '', 'text', { required: true })}
+${input('achievementId', 'Achievement id', f.get('achievementId') ?? '', 'text', { required: true })}
+${input('source', 'Event source', f.get('source') ?? '', 'text', { required: true })}
+${input('kind', 'Activity kind', f.get('kind') ?? '', 'text', { required: true })}
+${input('externalId', 'Activity external id', f.get('externalId') ?? '', 'text', { required: true })}
+${input('minScore', 'Minimum score (optional)', f.get('minScore') ?? '', 'number')}
+${select('mode', 'Mode', MODES, f.get('mode') ?? 'dry-run')}
+<button type="submit">Create rule</button></form>`
+      : '';
+    const tester = html`<h2>Rule tester</h2><form class="stack" method="post" action="/admin/rules/test">${field(ctx.csrf)}
+${input('source', 'Source', f.get('testSource') ?? '', 'text', { required: true })}
+<div><label for="f-detail">Event detail (JSON)</label><textarea id="f-detail" name="detail" rows="6">${f.get('detail') ?? ''}</textarea></div>
+<button type="submit">Test</button></form>`;
+    return layout(
+      ctx,
+      'Rules',
+      html`${notice ?? ''}${table(
+        ['Rule', 'Type', 'Achievement', 'Mode', manage ? 'Switch mode' : ''],
+        rules.map((r) => {
+          const base = `/admin/rules/${encodeURIComponent(r.id)}`;
+          const sw = manage
+            ? html`<form class="inline" method="post" action="${base}/mode">${field(ctx.csrf)}<label class="visually-hidden" for="m-${r.id}">Mode of ${r.id}</label><select id="m-${r.id}" name="mode">${MODES.map(
+                (m) => html`<option value="${m}"${m === r.mode ? html` selected` : ''}>${m}</option>`,
+              )}</select><button type="submit">Set</button></form>`
+            : '';
+          return html`<tr><td><a href="${base}">${r.name ?? r.id}</a></td><td>${r.type}</td><td>${r.achievementId}</td><td>${r.mode}</td><td>${sw}</td></tr>`;
+        }),
+      )}${create}${tester}`,
+    );
+  };
+
+const createRule: PageRoute = {
+  method: 'POST',
+  path: '/admin/rules',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const f = ctx.form;
+    const minScore = opt(f, 'minScore');
+    const parsed = s.ruleInput.safeParse({
+      type: 'match',
+      id: opt(f, 'id') ?? '',
+      achievementId: opt(f, 'achievementId') ?? '',
+      source: opt(f, 'source') ?? '',
+      kind: opt(f, 'kind') ?? '',
+      externalId: opt(f, 'externalId') ?? '',
+      conditions: minScore ? { minScore: Number(minScore) } : {},
+      mode: opt(f, 'mode') ?? 'dry-run',
+    });
+    if (!parsed.success) return rulesPage(problem(issues(parsed.error)))(d, ctx);
+    await d.rules.create(ctx.actor, parsed.data);
+    return redirect(`/admin/rules/${encodeURIComponent(parsed.data.id)}`);
+  },
+};
+
+const testRule: PageRoute = {
+  method: 'POST',
+  path: '/admin/rules/test',
+  allow: ANY,
+  handle: async (d, ctx) => {
+    let detail: unknown;
+    try {
+      detail = JSON.parse(ctx.form.get('detail') ?? '');
+    } catch {
+      return rulesPage(problem('detail: is not JSON'))(d, ctx);
+    }
+    const parsed = s.ruleTestInput.safeParse({ source: opt(ctx.form, 'source') ?? '', detail });
+    if (!parsed.success) return rulesPage(problem(issues(parsed.error)))(d, ctx);
+    const result = await d.rules.test(parsed.data);
+    return rulesPage(
+      html`<section class="notice" role="status"><h2>Tester result</h2><pre>${JSON.stringify(result, null, 2)}</pre></section>`,
+    )(d, ctx);
+  },
+};
+
+const rulePage: PageRoute = {
+  method: 'GET',
+  path: '/admin/rules/{id}',
+  allow: ANY,
+  handle: async (d, ctx) => {
+    const id = ctx.params.id ?? '';
+    const rule = await d.rules.get(id);
+    const base = `/admin/rules/${encodeURIComponent(id)}`;
+    let dryRuns: SafeHtml | string = '';
+    if (hasAnyRole(ctx.actor, MANAGERS)) {
+      const { items } = await d.rules.dryRuns(ctx.actor, id, { limit: 50 });
+      dryRuns = html`<h2>Dry-run awards</h2>${table(
+        ['Event', 'Learner', 'When', 'Status'],
+        items.map(
+          (i) =>
+            html`<tr><td>${i.eventId}</td><td>${learnerOf(i.event)}</td><td>${i.recordedAt}</td><td>${i.status}</td></tr>`,
+        ),
+      )}${
+        items.some((i) => i.status === 'pending')
+          ? postButton(`${base}/promote`, 'Promote pending awards (issue and email them)', ctx.csrf)
+          : ''
+      }`;
+    }
+    return layout(
+      ctx,
+      `Rule ${rule.name ?? rule.id}`,
+      html`<dl><dt>Type</dt><dd>${rule.type}</dd><dt>Achievement</dt><dd>${rule.achievementId}</dd><dt>Mode</dt><dd>${rule.mode}</dd>
+${rule.type === 'match' ? html`<dt>Matches</dt><dd>${rule.source} · ${rule.kind} · ${rule.externalId}</dd>` : ''}</dl>${dryRuns}`,
+    );
+  },
+};
+
+const ruleAction: PageRoute = {
+  method: 'POST',
+  path: '/admin/rules/{id}/{action}',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const id = ctx.params.id ?? '';
+    const action = ctx.params.action;
+    if (action === 'mode') {
+      const mode = ctx.form.get('mode');
+      if (!MODES.includes(mode as (typeof MODES)[number]))
+        throw new PageError(400, 'mode: must be live, dry-run or off');
+      const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = (await d.rules.get(id)) as Record<string, unknown>;
+      const parsed = s.ruleUpdateInput.safeParse({ ...pickRule(rest), mode });
+      if (!parsed.success) throw new PageError(400, issues(parsed.error));
+      await d.rules.update(ctx.actor, id, parsed.data);
+      return redirect('/admin/rules');
+    }
+    if (action === 'promote') {
+      await d.rules.promote(ctx.actor, id);
+      return redirect(`/admin/rules/${encodeURIComponent(id)}`);
+    }
+    throw new PageError(404, 'no such action');
+  },
+};
+
+/** The learner a dry-run event names (shown to managers only). */
+const learnerOf = (event: Record<string, unknown>) => {
+  const learner = event.learner as { email?: unknown; name?: unknown } | undefined;
+  return [learner?.name, learner?.email].filter((v) => typeof v === 'string').join(' ');
+};
+
+/** The fields a rule update takes, from a stored rule. */
+const pickRule = (r: Record<string, unknown>) => {
+  const keys =
+    r.type === 'stack'
+      ? ['type', 'achievementId', 'requires', 'threshold', 'name']
+      : ['type', 'achievementId', 'source', 'kind', 'externalId', 'conditions', 'name'];
+  return Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
+};
+
+const STATES = ['', 'pending', 'emailed', 'email-failed', 'claimed', 'suspended', 'revoked'] as const;
+
+const credentialsPage =
+  (notice?: SafeHtml): PageRoute['handle'] =>
+  async (d, ctx) => {
+    const f = ctx.form;
+    let results: SafeHtml | string = '';
+    if (ctx.event.requestContext.http.method === 'POST' && f.get('intent') === 'search') {
+      const parsed = s.credentialSearchInput.safeParse({
+        ...(opt(f, 'email') && { email: opt(f, 'email') }),
+        ...(opt(f, 'achievementId') && { achievementId: opt(f, 'achievementId') }),
+        ...(opt(f, 'state') && { state: opt(f, 'state') }),
+      });
+      if (!parsed.success) results = problem(issues(parsed.error));
+      else {
+        const { credentials } = await d.activity.searchCredentials(ctx.actor, parsed.data);
+        results = table(
+          ['Learner', 'Achievement', 'Issued', 'State', 'Actions'],
+          credentials.map((c) => {
+            const base = `/admin/credentials/${encodeURIComponent(c.id)}`;
+            const reason = html`<label for="r-${c.id}">Reason</label><input id="r-${c.id}" name="reason" required>`;
+            const act = (a: string, label: string) =>
+              html`<form class="inline" method="post" action="${base}/${a}">${field(ctx.csrf)}${a === 'resend' ? '' : reason}<button type="submit">${label}</button></form>`;
+            return html`<tr><td>${c.recipientName ?? ''} ${c.recipientEmail}</td><td>${c.achievementId}</td><td>${c.issuedAt}</td><td>${c.state}</td><td>${
+              c.state === 'revoked'
+                ? ''
+                : html`${act('resend', 'Resend claim email')}${
+                    c.state === 'suspended' ? act('reinstate', 'Reinstate') : act('suspend', 'Suspend')
+                  }${act('revoke', 'Revoke')}`
+            }</td></tr>`;
+          }),
+        );
+      }
+    }
+    return layout(
+      ctx,
+      'Credentials',
+      html`${notice ?? ''}<form class="inline" method="post" action="/admin/credentials" role="search">${field(ctx.csrf)}
+<input type="hidden" name="intent" value="search">
+${input('email', 'Learner email', f.get('email') ?? '', 'email')}${input('achievementId', 'Achievement id', f.get('achievementId') ?? '')}
+${select('state', 'State', STATES, f.get('state') ?? '')}<button type="submit">Search</button></form>${results}`,
+    );
+  };
+
+const credentialAction: PageRoute = {
+  method: 'POST',
+  path: '/admin/credentials/{id}/{action}',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const id = ctx.params.id ?? '';
+    const action = ctx.params.action ?? '';
+    if (action === 'resend') {
+      await d.activity.resend(ctx.actor, id);
+      return credentialsPage(html`<p class="notice" role="status">The claim email was sent again.</p>`)(d, ctx);
+    }
+    if (action !== 'revoke' && action !== 'suspend' && action !== 'reinstate')
+      throw new PageError(404, 'no such action');
+    const parsed = s.statusChangeInput.safeParse({ reason: opt(ctx.form, 'reason') ?? '' });
+    if (!parsed.success) throw new PageError(400, issues(parsed.error));
+    const result = await d.credentialStatus[action](ctx.actor, id, parsed.data.reason);
+    return credentialsPage(
+      html`<p class="notice" role="status">${result.action}: ${result.outcome} (${result.credentialId}).</p>`,
+    )(d, ctx);
+  },
+};
+
+const eventsPage: PageRoute = {
+  method: 'GET',
+  path: '/admin/events',
+  allow: ANY,
+  handle: async (d, ctx) => {
+    const outcome = s.eventQuery.shape.outcome.safeParse(ctx.query.outcome || undefined);
+    const { events } = await d.activity.events({
+      limit: 100,
+      ...(outcome.success && outcome.data && { outcome: outcome.data }),
+    });
+    return layout(
+      ctx,
+      'Event log',
+      html`<form class="inline" method="get" action="/admin/events">${select(
+        'outcome',
+        'Outcome',
+        ['', ...s.eventQuery.shape.outcome.unwrap().options],
+        ctx.query.outcome ?? '',
+      )}<button type="submit">Filter</button></form>${table(
+        ['Event', 'Source', 'Outcome', 'Reason'],
+        events.map(
+          (e) =>
+            html`<tr><td>${e.eventId}</td><td>${e.source ?? ''}</td><td>${e.outcome}</td><td>${e.reason ?? ''}</td></tr>`,
+        ),
+      )}`,
+    );
+  },
+};
+
+const bulkForm = (
+  csrf: string,
+) => html`<form class="stack" method="post" action="/admin/bulk" enctype="multipart/form-data">${field(csrf)}
+<div><label for="f-csv">CSV file</label><input id="f-csv" name="csv" type="file" accept=".csv,text/csv" required></div>
+<p class="muted">First line: <code>email,name,achievement,score,evidenceUrl</code> (score and evidenceUrl optional), at most ${MAX_BULK_ROWS} rows.</p>
+<button type="submit">Check the file</button></form>`;
+
+const bulkPage: PageRoute = {
+  method: 'GET',
+  path: '/admin/bulk',
+  allow: MANAGERS,
+  handle: async (_d, ctx) =>
+    layout(
+      ctx,
+      'Bulk award',
+      html`<p>Nothing is issued until you have seen every row checked.</p>${bulkForm(ctx.csrf)}`,
+    ),
+};
+
+const bulkCheck: PageRoute = {
+  method: 'POST',
+  path: '/admin/bulk',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const csv = ctx.form.get('csv') ?? '';
+    const rows = await d.bulkAward.validate(ctx.actor, csv);
+    const bad = rows.filter((r) => r.problems.length > 0);
+    const good = rows.length - bad.length;
+    return layout(
+      ctx,
+      'Bulk award: check',
+      html`<p role="status" id="bulk-summary">${rows.length} rows: ${good} valid, ${bad.length} with problems.</p>
+${
+  bad.length > 0
+    ? html`<h2>Rows with problems (not issued)</h2>${table(
+        ['Line', 'Email', 'Achievement', 'Problems'],
+        bad.map(
+          (r) =>
+            html`<tr><td>${r.line}</td><td>${r.email}</td><td>${r.achievementId}</td><td>${r.problems.join('; ')}</td></tr>`,
+        ),
+      )}`
+    : ''
+}
+${
+  good > 0
+    ? html`<form class="stack" method="post" action="/admin/bulk/issue">${field(ctx.csrf)}<textarea name="csv" hidden aria-hidden="true">${csv}</textarea>
+<button type="submit">Issue ${good} credentials</button></form>`
+    : ''
+}<h2>Another file</h2>${bulkForm(ctx.csrf)}`,
+    );
+  },
+};
+
+const bulkIssue: PageRoute = {
+  method: 'POST',
+  path: '/admin/bulk/issue',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const result = await d.bulkAward.issue(ctx.actor, ctx.form.get('csv') ?? '');
+    return redirect(`/admin/bulk/${result.job}?rows=${result.rows}`);
+  },
+};
+
+const bulkProgress: PageRoute = {
+  method: 'GET',
+  path: '/admin/bulk/{job}',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const p = await d.bulkAward.progress(ctx.params.job ?? '', Number(ctx.query.rows));
+    const done = p.issuing === 0;
+    const res = layout(
+      ctx,
+      done ? 'Bulk award: done' : 'Bulk award: issuing',
+      html`<p role="status" id="bulk-progress">${p.issued} of ${p.total} issued, ${p.issuing} in progress, ${p.failed.length} failed.</p>
+${done ? '' : html`<p class="muted">This page refreshes itself every two seconds.</p>`}
+${
+  p.failed.length > 0
+    ? table(
+        ['Line', 'Why'],
+        p.failed.map((f) => html`<tr><td>${f.line}</td><td>${f.reason}</td></tr>`),
+      )
+    : ''
+}`,
+    );
+    // A plain refresh while it runs: polling without any script.
+    return done ? res : { ...res, headers: { ...res.headers, refresh: '2' } };
+  },
+};
+
+const pages: readonly PageRoute[] = [
+  dashboard,
+  { method: 'GET', path: '/admin/issuers', allow: ANY, handle: issuersPage() },
+  createIssuer,
+  { method: 'GET', path: '/admin/achievements', allow: ANY, handle: achievementsPage() },
+  createAchievement,
+  achievementPage,
+  achievementAction,
+  reviewQueue,
+  { method: 'GET', path: '/admin/rules', allow: ANY, handle: rulesPage() },
+  createRule,
+  testRule,
+  rulePage,
+  ruleAction,
+  { method: 'GET', path: '/admin/credentials', allow: MANAGERS, handle: credentialsPage() },
+  { method: 'POST', path: '/admin/credentials', allow: MANAGERS, handle: credentialsPage() },
+  credentialAction,
+  eventsPage,
+  bulkPage,
+  bulkCheck,
+  bulkIssue,
+  bulkProgress,
+];
+
+// ---- errors ----
+
+class PageError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+const forbiddenPage = () => new PageError(403, 'Your role does not allow this.');
+
+// ---- sign in and out ----
+
+const signInPage = (csrf: string, message?: string, status = 200, cookies?: string[]) =>
+  render(
+    status,
+    'Sign in',
+    html`<h1>Sign in to the Laurel console</h1>${message ? problem(message) : ''}
+<form class="stack" method="post" action="/admin/sign-in">${field(csrf)}
+${input('email', 'Email', '', 'email', { required: true })}${input('password', 'Password', '', 'password', { required: true })}
+<button type="submit">Sign in</button></form>`,
+    cookies,
+  );
+
+/** Is this POST from our own pages: our origin (when the browser names one) and the double-submit token? */
+const csrfOk = (event: HttpEvent, form: Form, publicBaseUrl: string) => {
+  const origin = event.headers.origin;
+  if (origin && origin !== new URL(publicBaseUrl).origin) return false;
+  return sameToken(form.get('_csrf') ?? undefined, cookiesOf(event)[CSRF_COOKIE]);
+};
+
+const signInRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => ({
+  'GET /admin/sign-in': async (event) => {
+    const existing = cookiesOf(event)[CSRF_COOKIE];
+    const csrf = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : newCsrf();
+    return signInPage(csrf, undefined, 200, existing === csrf ? undefined : [csrfCookie(csrf)]);
+  },
+  'POST /admin/sign-in': async (event) => {
+    const form = formOf(event);
+    const csrf = newCsrf();
+    if (!csrfOk(event, form, d.publicBaseUrl))
+      return signInPage(csrf, 'The form expired; please try again.', 403, [csrfCookie(csrf)]);
+    if (!d.signIn) return signInPage(csrf, "Sign in with the institution's user pool.", 404, [csrfCookie(csrf)]);
+    try {
+      const session = await d.signIn(form.get('email') ?? '', form.get('password') ?? '');
+      const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000));
+      return redirect('/admin', [
+        `${SESSION_COOKIE}=${session.token}; ${COOKIE_ATTRIBUTES}; Max-Age=${maxAge}`,
+        // A fresh token for the new session.
+        csrfCookie(csrf),
+      ]);
+    } catch (error) {
+      if (isPermanent(error) && error.status === 401)
+        return signInPage(csrf, 'Wrong email or password.', 401, [csrfCookie(csrf)]);
+      throw error;
+    }
+  },
+  'POST /admin/sign-out': async (event) => {
+    const form = formOf(event);
+    if (!csrfOk(event, form, d.publicBaseUrl)) return render(403, 'Forbidden', problem('The form expired.'));
+    return redirect('/admin/sign-in', [
+      `${SESSION_COOKIE}=; ${COOKIE_ATTRIBUTES}; Max-Age=0`,
+      `${CSRF_COOKIE}=; ${COOKIE_ATTRIBUTES}; Max-Age=0`,
+    ]);
+  },
+});
+
+/** The pages' route keys, for the manifest's test. */
+export const consoleRouteKeys = () => [
+  'GET /admin/sign-in',
+  'POST /admin/sign-in',
+  'POST /admin/sign-out',
+  ...pages.map((p) => `${p.method} ${p.path}`),
+];
+
+/**
+ * Every console page, guarded: a valid session cookie (else a redirect to sign in), one of the page's roles (else
+ * 403), and for a POST our origin and the CSRF token (else 403). Errors the use cases expose are shown on the page.
+ */
+export const consoleRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => {
+  const guarded = Object.fromEntries(
+    pages.map((p): [string, RouteHandler] => [
+      `${p.method} ${p.path}`,
+      async (event) => {
+        const cookies = cookiesOf(event);
+        const token = cookies[SESSION_COOKIE];
+        const authorized =
+          token && d.verifySession ? await d.verifySession({ authorization: `Bearer ${token}` }) : undefined;
+        const actor = actorFromClaims(authorized?.claims);
+        if (!actor) return redirect('/admin/sign-in');
+        const csrf = cookies[CSRF_COOKIE] ?? '';
+        const form = p.method === 'POST' ? formOf(event) : new URLSearchParams();
+        const ctx: PageContext = {
+          event,
+          actor,
+          csrf,
+          form,
+          params: (event.pathParameters ?? {}) as Record<string, string>,
+          query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        };
+        if (!hasAnyRole(actor, p.allow))
+          return layout(ctx, 'Forbidden', problem('Your role does not allow this.'), 403);
+        if (p.method === 'POST' && !csrfOk(event, form, d.publicBaseUrl))
+          return layout(
+            ctx,
+            'Forbidden',
+            problem('The form expired or came from elsewhere; go back and try again.'),
+            403,
+          );
+        try {
+          return await p.handle(d, ctx);
+        } catch (error) {
+          if (error instanceof PageError) return layout(ctx, 'Problem', problem(error.message), error.status);
+          if (isPermanent(error) && error.expose) return layout(ctx, 'Problem', problem(error.message), error.status);
+          throw error;
+        }
+      },
+    ]),
+  );
+  return { ...signInRoutes(d), ...guarded };
+};
