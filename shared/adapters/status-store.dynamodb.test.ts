@@ -50,11 +50,11 @@ const cancelled = (codes: string[]) =>
 describe('StatusStore commands', () => {
   afterEach(() => dynamo.reset());
 
-  it('allocates with a consistent head read, a conditional index put and a conditional count', async () => {
+  it('allocates with a consistent head read, a slot reserved on the head, then a conditional index put', async () => {
     // Prepare
     dynamo.on(GetCommand).resolves({ Item: head });
     dynamo.on(PutCommand).resolves({});
-    dynamo.on(UpdateCommand).resolves({ Attributes: { allocated: 5 } });
+    dynamo.on(UpdateCommand).resolves({});
     const store = new StatusStore(new DynamoDBClient({}), TABLE, { random: () => 94_567 });
     // Act
     const entry = await store.allocateStatusIndex({
@@ -91,9 +91,8 @@ describe('StatusStore commands', () => {
       TableName: TABLE,
       Key: { pk: 'STATUSHEAD#demo#revocation', sk: 'HEAD' },
       UpdateExpression: 'ADD allocated :one',
-      ConditionExpression: 'listId = :list',
-      ExpressionAttributeValues: { ':one': 1, ':list': LIST },
-      ReturnValues: 'UPDATED_NEW',
+      ConditionExpression: 'listId = :list AND allocated < :capacity',
+      ExpressionAttributeValues: { ':one': 1, ':list': LIST, ':capacity': 65_536 },
     });
   });
 

@@ -139,26 +139,25 @@ export class StatusStore {
    *
    * 1. Read the head (which list takes new entries; cached per process); the first call for an issuer and purpose
    *    opens a list.
-   * 2. Draw an index and claim it with `attribute_not_exists`; a taken one is drawn again (`MAX_INDEX_DRAWS`).
-   * 3. Count the allocation on the head; at capacity the head moves to a fresh list (one writer wins the move).
+   * 2. Reserve a slot on the head: one conditional update that holds only while the head still names that list and
+   *    has room, so a list never takes more than its capacity however many allocators race. A full head moves to a
+   *    fresh list (one writer wins the move); a moved one is read again.
+   * 3. Draw an index in the reserved list and claim it with `attribute_not_exists`; a taken one is drawn again
+   *    (`MAX_INDEX_DRAWS`).
    */
   async allocateStatusIndex(request: AllocateStatusRequest): Promise<StatusEntry> {
     const { issuerSlug, purpose, at } = request;
     const cacheKey = `${issuerSlug}#${purpose}`;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < 10; attempt++) {
       const head = this.heads.get(cacheKey) ?? (await this.currentHead(issuerSlug, purpose, at));
-      if (head.allocated >= this.listCapacity) {
+      if (!(await this.reserveSlot(head))) {
         this.heads.delete(cacheKey);
-        await this.rollOver(head, at);
+        const fresh = await this.currentHead(issuerSlug, purpose, at);
+        if (fresh.listId === head.listId && fresh.allocated >= this.listCapacity) await this.rollOver(fresh, at);
         continue;
       }
+      this.heads.set(cacheKey, head);
       const index = await this.claimIndex(head.listId, request);
-      const allocated = await this.countAllocation(head);
-      if (allocated === undefined || allocated >= this.listCapacity) {
-        // The head moved on (another writer rolled it), or this allocation filled the list: read it afresh next time.
-        this.heads.delete(cacheKey);
-        if (allocated !== undefined) await this.rollOver(head, at);
-      } else this.heads.set(cacheKey, { ...head, allocated });
       return { purpose, listId: head.listId, index };
     }
     throw new Error(`no open status list for ${issuerSlug}/${purpose}`);
@@ -276,22 +275,21 @@ export class StatusStore {
     throw new Error(`status list ${listId}: ${MAX_INDEX_DRAWS} index draws all collided`);
   }
 
-  /** Counts one allocation on the head, if it still points at the list; the new count, or undefined if it moved. */
-  private async countAllocation(head: StatusHead): Promise<number | undefined> {
+  /** Takes one slot of the head's list; false when the head has moved on or the list is at capacity. */
+  private async reserveSlot(head: StatusHead): Promise<boolean> {
     try {
-      const out = await this.doc.send(
+      await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.statusHead(head.issuerSlug, head.purpose),
           UpdateExpression: 'ADD allocated :one',
-          ConditionExpression: 'listId = :list',
-          ExpressionAttributeValues: { ':one': 1, ':list': head.listId },
-          ReturnValues: 'UPDATED_NEW',
+          ConditionExpression: 'listId = :list AND allocated < :capacity',
+          ExpressionAttributeValues: { ':one': 1, ':list': head.listId, ':capacity': this.listCapacity },
         }),
       );
-      return Number(out.Attributes?.allocated);
+      return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

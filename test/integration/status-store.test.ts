@@ -107,11 +107,11 @@ describe('StatusStore on DynamoDB Local: allocation', () => {
     const entries = await inParallel(100, 10, () => allocate(store, 'roll-over'));
     const byList = new Map<string, number[]>();
     for (const e of entries) byList.set(e.listId, [...(byList.get(e.listId) ?? []), e.index]);
-    // A list may take a few more than 16 (up to one per allocator in flight when it fills): at least 100/26 lists.
-    expect(byList.size).toBeGreaterThanOrEqual(4);
+    // A slot is reserved on the head before an index is drawn, so no list ever takes more than its 16.
+    expect(byList.size).toBeGreaterThanOrEqual(7);
     for (const [listId, indexes] of byList) {
       expect(new Set(indexes).size, listId).toBe(indexes.length);
-      expect(indexes.length, listId).toBeLessThanOrEqual(16 + 10);
+      expect(indexes.length, listId).toBeLessThanOrEqual(16);
       expect((await store.getStatusList(listId))?.list.length).toBe(256);
     }
   });
