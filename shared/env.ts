@@ -20,6 +20,12 @@ export const ENV = {
    * (its JWKS is `<issuer>/.well-known/jwks.json`), the local token endpoint's in local mode.
    */
   VC_API_TOKEN_ISSUER: 'VC_API_TOKEN_ISSUER',
+  /** The console's Cognito app client (authorization code + PKCE): the `aud` of the ID tokens its pages accept. */
+  CONSOLE_CLIENT_ID: 'CONSOLE_CLIENT_ID',
+  /** Issuer (`iss`) of the console's ID tokens: the user pool's URL (its JWKS is `<issuer>/.well-known/jwks.json`). */
+  CONSOLE_TOKEN_ISSUER: 'CONSOLE_TOKEN_ISSUER',
+  /** Base URL of the user pool's hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com`): authorize, token, logout. */
+  CONSOLE_AUTH_DOMAIN: 'CONSOLE_AUTH_DOMAIN',
   /** KMS HMAC_256 key that derives claim tokens, so no token ever travels on the bus or rests in plain text. */
   CLAIM_KEY_ID: 'CLAIM_KEY_ID',
   /** `From` address of claim emails (a verified SES identity). */

@@ -42,6 +42,12 @@ export interface MailResources {
   senderAddress: string;
 }
 
+export interface ConsoleAuthResources {
+  clientId: string;
+  tokenIssuer: string;
+  hostedUiBaseUrl: string;
+}
+
 /** The stateful resources a manifest `need` can refer to. */
 export interface NeedResources {
   appTable: dynamodb.ITable;
@@ -55,6 +61,8 @@ export interface NeedResources {
   jwtSigningKeys?: readonly kms.IKey[];
   /** The OAuth 2.0 issuer of VC-API access tokens (the Cognito user pool's provider URL). */
   vcApiTokenIssuer?: string;
+  /** The console's sign-in: its app client, the pool's issuer URL and the hosted UI's base URL. */
+  consoleAuth?: ConsoleAuthResources;
   claimKey: kms.IKey;
   mail: MailResources;
 }
@@ -222,6 +230,17 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /**
+   * The console's Cognito sign-in (`CONSOLE_*`): a public app client (no secret), tokens verified against the pool's
+   * public JWKS, the code traded at the hosted UI's token endpoint. Nothing here needs IAM.
+   */
+  bindConsoleAuth(auth: ConsoleAuthResources): this {
+    this.fn.addEnvironment(ENV.CONSOLE_CLIENT_ID, auth.clientId);
+    this.fn.addEnvironment(ENV.CONSOLE_TOKEN_ISSUER, auth.tokenIssuer);
+    this.fn.addEnvironment(ENV.CONSOLE_AUTH_DOMAIN, auth.hostedUiBaseUrl);
+    return this;
+  }
+
   /** `kms:GenerateMac` on the claim-token key only; tokens are compared by hash, so no `kms:VerifyMac`. */
   bindClaimKey(key: kms.IKey): this {
     this.fn.addEnvironment(ENV.CLAIM_KEY_ID, key.keyArn);
@@ -277,6 +296,10 @@ export class ServiceFunction extends Construct {
         case 'vc-api:tokens':
           if (!resources.vcApiTokenIssuer) throw new Error('vc-api:tokens needs the VC-API token issuer');
           this.bindVcApiTokenIssuer(resources.vcApiTokenIssuer);
+          break;
+        case 'console-auth':
+          if (!resources.consoleAuth) throw new Error('console-auth needs the console app client and hosted UI');
+          this.bindConsoleAuth(resources.consoleAuth);
           break;
         case 'claim-key:mac':
           this.bindClaimKey(resources.claimKey);

@@ -23,6 +23,8 @@ export interface VcApiClientsProps {
 export class VcApiClients extends Construct {
   /** `iss` of the access tokens; its JWKS verifies them. */
   readonly tokenIssuer: string;
+  /** The pool's hosted-UI domain (`https://<prefix>.auth.<region>.amazoncognito.com`): the console signs in there too. */
+  readonly hostedUiBaseUrl: string;
   readonly tokenUrl: string;
   readonly clients: readonly cognito.UserPoolClient[];
 
@@ -46,6 +48,7 @@ export class VcApiClients extends Construct {
     const domain = props.userPool.addDomain('TokenDomain', {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? `laurel-${stack.account}` },
     });
+    this.hostedUiBaseUrl = domain.baseUrl();
     this.tokenUrl = `${domain.baseUrl()}/oauth2/token`;
     this.tokenIssuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${props.userPool.userPoolId}`;
 

@@ -49,6 +49,11 @@ export function addLaurelStacks(app: App, config: LaurelConfig): LaurelStacks {
       signingKeys: stateful.signingKeys,
       jwtSigningKeys: stateful.jwtSigningKeys,
       vcApiTokenIssuer: stateful.vcApi.tokenIssuer,
+      consoleAuth: {
+        clientId: stateful.console.client.userPoolClientId,
+        tokenIssuer: stateful.vcApi.tokenIssuer,
+        hostedUiBaseUrl: stateful.vcApi.hostedUiBaseUrl,
+      },
       claimKey: stateful.claimKey,
       mail: stateful.mail,
     },

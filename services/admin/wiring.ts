@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createRemoteJWKSet } from 'jose';
 import { resendWiring } from '#services/notify/wiring.ts';
 import { statusCommands } from '#services/status/commands.ts';
 import { AdminStore } from '#shared/adapters/admin-store.dynamodb.ts';
@@ -16,10 +17,12 @@ import { systemClock } from '#shared/runtime/clock.ts';
 import { readConfig } from '#shared/runtime/config.ts';
 import { makeJwtAuthorizer } from '#shared/runtime/jwt-auth.ts';
 import { makeLogger } from '#shared/runtime/logger.ts';
+import { makeHostedUi } from './adapters/hosted-ui.cognito.ts';
 import { makeActivity } from './app/activity.ts';
 import { makeBulkAward } from './app/bulk-award.ts';
 import { makeCatalog } from './app/catalog.ts';
 import { makeCredentialStatus, type StatusCommands } from './app/credential-status.ts';
+import { type HostedSignIn, makeHostedSignIn } from './app/hosted-sign-in.ts';
 import { makeIssuers } from './app/issuers.ts';
 import type { IssuerKeyFactory } from './app/ports.ts';
 import { makeRules } from './app/rules.ts';
@@ -41,6 +44,9 @@ export const wiring = () => {
     ENV.REVIEW_APPROVALS_REQUIRED,
     ENV.LAUREL_MODE,
     ENV.LAUREL_DATA_DIR,
+    ENV.CONSOLE_CLIENT_ID,
+    ENV.CONSOLE_TOKEN_ISSUER,
+    ENV.CONSOLE_AUTH_DOMAIN,
   ]);
   const dynamo = new DynamoDBClient({});
   const store = new AdminStore(dynamo, config.APP_TABLE_NAME);
@@ -59,6 +65,7 @@ export const wiring = () => {
   };
   const dataDir = config.LAUREL_DATA_DIR ?? '';
   const sessionKey = local ? loadLocalSessionKey(dataDir) : undefined;
+  const cognito = local ? undefined : consoleCognito(config);
   return makeAdminDeps({
     store,
     appStore,
@@ -91,7 +98,42 @@ export const wiring = () => {
           clock: systemClock,
         })(email, password),
     }),
+    ...(cognito && { verifySession: cognito.verifySession, hostedSignIn: cognito.hostedSignIn }),
   });
+};
+
+/**
+ * AWS: the console's sessions are the user pool's ID tokens for the console client, from its hosted UI, verified
+ * by the same code as the local mode's (shared/runtime/jwt-auth.ts) against the pool's JWKS.
+ */
+export const consoleCognito = (
+  config: {
+    PUBLIC_BASE_URL: string;
+    CONSOLE_CLIENT_ID?: string | undefined;
+    CONSOLE_TOKEN_ISSUER?: string | undefined;
+    CONSOLE_AUTH_DOMAIN?: string | undefined;
+  },
+  fetchImpl: typeof fetch = fetch,
+): { verifySession: SessionVerifier; hostedSignIn: HostedSignIn } => {
+  const { CONSOLE_CLIENT_ID: clientId, CONSOLE_TOKEN_ISSUER: issuer, CONSOLE_AUTH_DOMAIN: domainUrl } = config;
+  if (!clientId || !issuer || !domainUrl) throw new Error('configuration: the console needs its Cognito settings');
+  const verifySession = makeJwtAuthorizer({
+    issuer,
+    audience: [clientId],
+    key: createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`)),
+    algorithms: ['RS256'],
+    tokenUse: 'id',
+  });
+  const hostedUi = makeHostedUi(
+    {
+      domainUrl,
+      clientId,
+      redirectUri: `${config.PUBLIC_BASE_URL}/admin/callback`,
+      logoutUri: `${config.PUBLIC_BASE_URL}/admin`,
+    },
+    fetchImpl,
+  );
+  return { verifySession, hostedSignIn: makeHostedSignIn({ hostedUi, verify: verifySession }) };
 };
 
 /** The use cases over given adapters: the wiring's second half, which tests call with their own. */
@@ -109,6 +151,8 @@ export const makeAdminDeps = (d: {
   signIn?: (email: string, password: string) => ReturnType<ReturnType<typeof makeSignIn>>;
   /** Verifies the console pages' session cookie (shared/runtime/jwt-auth.ts); without it no page signs anyone in. */
   verifySession?: SessionVerifier;
+  /** AWS: the hosted-UI sign-in (authorization code + PKCE); `/admin/sign-in` redirects there. */
+  hostedSignIn?: HostedSignIn;
   clock?: { now(): Date };
 }) => {
   const clock = d.clock ?? systemClock;
@@ -129,6 +173,7 @@ export const makeAdminDeps = (d: {
     bulkAward: makeBulkAward({ store: d.store, awards: d.appStore, publisher: d.publisher, clock }),
     ...(d.signIn && { signIn: d.signIn }),
     ...(d.verifySession && { verifySession: d.verifySession }),
+    ...(d.hostedSignIn && { hostedSignIn: d.hostedSignIn }),
     publicBaseUrl: d.publicBaseUrl,
     saveImage: async (image: ValidImage, actor: Actor) => {
       await d.store.putImage({

@@ -43,6 +43,8 @@ export type Need =
   | 'signing-key:public'
   | 'jwt-key:sign'
   | 'vc-api:tokens'
+  /** The console's Cognito app client, its token issuer and hosted-UI domain (sign-in with code + PKCE); no IAM. */
+  | 'console-auth'
   | 'claim-key:mac'
   /** Write status list items only (`STATUSLIST#…` partition keys, by IAM condition): the signed-list cache. */
   | 'status-lists:write'
@@ -126,7 +128,15 @@ export const functions = {
   /** The console's JSON API. Never signs: promotions go to `promote` through the bus. */
   admin: {
     entry: 'services/admin/handlers/http.ts',
-    needs: ['app-table:read', 'app-table:write', 'bus:publish', 'signing-key:public', 'claim-key:mac', 'ses:send'],
+    needs: [
+      'app-table:read',
+      'app-table:write',
+      'bus:publish',
+      'signing-key:public',
+      'claim-key:mac',
+      'ses:send',
+      'console-auth',
+    ],
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
@@ -219,11 +229,15 @@ function consolePages(): Route[] {
   const page = (method: HttpMethod, path: string): Route => ({ method, path: `/admin${path}`, fn: 'admin' });
   return [
     page('GET', '/sign-in'),
+    // The hosted UI's way back (AWS): checks the state, trades the code, verifies the ID token, sets the session.
+    page('GET', '/callback'),
     page('POST', '/sign-in'),
     page('POST', '/sign-out'),
     { method: 'GET', path: '/admin', fn: 'admin' },
     page('GET', '/issuers'),
     page('POST', '/issuers'),
+    page('GET', '/issuers/{slug}'),
+    page('POST', '/issuers/{slug}'),
     page('GET', '/achievements'),
     page('POST', '/achievements'),
     page('GET', '/achievements/{id}'),

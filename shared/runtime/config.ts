@@ -13,6 +13,9 @@ const fields = {
   [ENV.CLAIM_KEY_ID]: required,
   [ENV.JWT_SIGNING_KEY_ID]: required,
   [ENV.VC_API_TOKEN_ISSUER]: z.url(),
+  [ENV.CONSOLE_CLIENT_ID]: required,
+  [ENV.CONSOLE_TOKEN_ISSUER]: z.url({ protocol: /^https$/ }),
+  [ENV.CONSOLE_AUTH_DOMAIN]: z.url({ protocol: /^https$/ }).transform((u) => u.replace(/\/+$/, '')),
   [ENV.SENDER_ADDRESS]: required,
   [ENV.SES_CONFIGURATION_SET]: z.string().optional(),
   [ENV.CLAIM_TOKEN_TTL_DAYS]: z.coerce.number().int().min(1).max(365).default(DEFAULT_CLAIM_TOKEN_TTL_DAYS),
@@ -41,7 +44,7 @@ type Name = keyof Fields;
 
 /**
  * Parses the named variables from `env` (default `process.env`) once; a missing or malformed one stops the cold
- * start with a message naming it. In local mode, AWS key ids are not needed.
+ * start with a message naming it. In local mode, AWS key ids and the console's Cognito settings are not needed.
  */
 export const readConfig = <N extends Name>(
   names: readonly N[],
@@ -50,7 +53,13 @@ export const readConfig = <N extends Name>(
   const local = env[ENV.LAUREL_MODE] === 'local';
   const shape: Record<string, z.ZodType> = {};
   for (const name of names) {
-    const awsOnly = name === ENV.SIGNING_KEY_ID || name === ENV.CLAIM_KEY_ID || name === ENV.JWT_SIGNING_KEY_ID;
+    const awsOnly =
+      name === ENV.SIGNING_KEY_ID ||
+      name === ENV.CLAIM_KEY_ID ||
+      name === ENV.JWT_SIGNING_KEY_ID ||
+      name === ENV.CONSOLE_CLIENT_ID ||
+      name === ENV.CONSOLE_TOKEN_ISSUER ||
+      name === ENV.CONSOLE_AUTH_DOMAIN;
     shape[name] = awsOnly && local ? fields[name].optional() : fields[name];
   }
   if (local) shape[ENV.LAUREL_DATA_DIR] = required;

@@ -57,6 +57,15 @@ describe('makeJwtAuthorizer (what API Gateway does, for local mode)', () => {
     expect(refused).toEqual(Array(8).fill(undefined));
   });
 
+  it('with tokenUse set, accepts only tokens whose Cognito token_use is that one (an access token is no session)', async () => {
+    const idOnly = makeJwtAuthorizer({ ...settings, tokenUse: 'id' });
+    const id = await token({ claims: { token_use: 'id' } });
+    const access = await token({ claims: { token_use: 'access' } });
+    expect((await idOnly({ authorization: `Bearer ${id}` }))?.claims.token_use).toBe('id');
+    expect(await idOnly({ authorization: `Bearer ${access}` })).toBeUndefined();
+    expect(await idOnly({ authorization: `Bearer ${await token()}` })).toBeUndefined();
+  });
+
   it('reads bearer tokens and flattens claims', () => {
     expect(bearerToken({ authorization: 'bearer abc.def.ghi' })).toBe('abc.def.ghi');
     expect(bearerToken({ authorization: 'Bearer two words' })).toBeUndefined();

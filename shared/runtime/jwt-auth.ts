@@ -15,6 +15,8 @@ export interface JwtAuthorizerSettings {
   /** The verification key, or a key set (e.g. a JWKS). */
   key: KeyObject | JWTVerifyGetKey;
   algorithms: readonly string[];
+  /** Cognito's `token_use` the token must carry (`id` for the console's sessions), when set. */
+  tokenUse?: 'id' | 'access';
 }
 
 export interface AuthorizedRequest {
@@ -56,6 +58,7 @@ export const makeJwtAuthorizer =
       });
       const audiences = [payload.aud ?? [], payload.client_id ?? []].flat().map(String);
       if (!audiences.some((a) => settings.audience.includes(a))) return undefined;
+      if (settings.tokenUse && payload.token_use !== settings.tokenUse) return undefined;
       const scope = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : null;
       return { claims: gatewayClaims(payload), scopes: scope };
     } catch {

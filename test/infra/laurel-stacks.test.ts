@@ -202,6 +202,7 @@ describe('LaurelServices', () => {
       'signing-key:public': [ENV.SIGNING_KEY_ID],
       'jwt-key:sign': [ENV.JWT_SIGNING_KEY_ID],
       'vc-api:tokens': [ENV.VC_API_TOKEN_ISSUER],
+      'console-auth': [ENV.CONSOLE_CLIENT_ID, ENV.CONSOLE_TOKEN_ISSUER, ENV.CONSOLE_AUTH_DOMAIN],
       'claim-key:mac': [ENV.CLAIM_KEY_ID],
       'status-lists:write': [ENV.APP_TABLE_NAME],
       'ses:send': [ENV.SENDER_ADDRESS, ENV.SES_CONFIGURATION_SET],
@@ -350,6 +351,20 @@ describe('LaurelServices', () => {
       expect(JSON.stringify(config.Audience)).toContain(clientId);
       expect(JSON.stringify(config.Issuer)).toContain('cognito-idp');
     }
+  });
+
+  it('gives the console function its hosted-UI sign-in: the console client, the pool as issuer, the hosted domain', () => {
+    const fn = services.toJSON().Resources[logicalId(stacks.services.functions.admin.fn)] as Resource;
+    const env = (fn.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const [[domainId] = []] = resourcesOf(stateful, 'AWS::Cognito::UserPoolDomain');
+    expect(JSON.stringify(env[ENV.CONSOLE_CLIENT_ID])).toContain(logicalId(stacks.stateful.console.client));
+    expect(JSON.stringify(env[ENV.CONSOLE_TOKEN_ISSUER])).toContain('https://cognito-idp.');
+    expect(JSON.stringify(env[ENV.CONSOLE_TOKEN_ISSUER])).toContain(logicalId(stacks.stateful.userPool));
+    expect(JSON.stringify(env[ENV.CONSOLE_AUTH_DOMAIN])).toContain(domainId);
+    expect(JSON.stringify(env[ENV.CONSOLE_AUTH_DOMAIN])).toContain('amazoncognito.com');
+    // The callback the app client allows is a console page the admin function serves, outside any authorizer.
+    expect(routes.find((r) => routeKey(r) === 'GET /admin/callback')).toMatchObject({ fn: 'admin' });
+    expect(routes.find((r) => routeKey(r) === 'GET /admin/callback')?.auth).toBeUndefined();
   });
 
   it("lets the console read the signing key's public half, and never sign, send as anyone but the sender, or touch other keys", () => {

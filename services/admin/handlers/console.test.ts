@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,9 @@ vi.hoisted(() =>
     SENDER_ADDRESS: 'badges@example.edu',
     CLAIM_KEY_ID: 'unused',
     SIGNING_KEY_ID: 'unused',
+    CONSOLE_CLIENT_ID: 'unused',
+    CONSOLE_TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/unused',
+    CONSOLE_AUTH_DOMAIN: 'https://unused.auth.eu-west-1.amazoncognito.com',
   }),
 );
 
@@ -141,9 +145,10 @@ const post = (key: string, as: Record<string, string>, form: Record<string, stri
 
 describe('console pages: sign-in, sessions, roles, CSRF', () => {
   it('redirects every page to sign-in without a valid session cookie', async () => {
-    const gets = consoleRouteKeys().filter((k) => k.startsWith('GET ') && k !== 'GET /admin/sign-in');
+    const signInKeys = ['GET /admin/sign-in', 'GET /admin/callback'];
+    const gets = consoleRouteKeys().filter((k) => k.startsWith('GET ') && !signInKeys.includes(k));
     for (const key of gets) {
-      const params = { id: 'x', action: 'x' };
+      const params = { id: 'x', action: 'x', slug: 'x' };
       const none = await call(key, { params });
       expect(none, key).toMatchObject({ status: 303, headers: { location: '/admin/sign-in' } });
       const forged = await call(key, {
@@ -153,7 +158,8 @@ describe('console pages: sign-in, sessions, roles, CSRF', () => {
       expect(forged.status, key).toBe(303);
     }
     const posts = consoleRouteKeys().filter((k) => k.startsWith('POST ') && !k.includes('sign-'));
-    for (const key of posts) expect((await call(key, { params: { id: 'x', action: 'x' }, form: {} })).status).toBe(303);
+    for (const key of posts)
+      expect((await call(key, { params: { id: 'x', action: 'x', slug: 'x' }, form: {} })).status).toBe(303);
   });
 
   it('signs in with the local sign-in into an HttpOnly, Secure, SameSite=Strict cookie; refuses wrong passwords', async () => {
@@ -179,6 +185,10 @@ describe('console pages: sign-in, sessions, roles, CSRF', () => {
       form: { email: user?.email ?? '', password: user?.password ?? '' },
     });
     expect(noToken.status).toBe(403);
+    // Local mode has no hosted UI: its callback signs no one in.
+    const callback = await call('GET /admin/callback', { query: { code: 'c', state: 's' } });
+    expect(callback.status).toBe(404);
+    expect(callback.setCookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`))).toBe(false);
   });
 
   it('answers 403 for a role the page does not allow', async () => {
@@ -438,5 +448,328 @@ describe('console pages: CSV bulk award', () => {
     });
     expect(done.body).toContain('3 of 3 issued, 0 in progress, 0 failed.');
     expect(done.headers.refresh).toBeUndefined();
+  });
+});
+
+/** A multipart form as a browser sends it, with file parts kept as raw bytes (base64 over API Gateway). */
+const multipartPost = async (
+  key: string,
+  as: Record<string, string>,
+  fields: Record<string, string>,
+  files: Record<string, { bytes: Buffer; type: string; filename: string }>,
+  params?: Record<string, string>,
+) => {
+  const boundary = '----laurel-test-boundary';
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries({ _csrf: as[CSRF_COOKIE] ?? '', ...fields }))
+    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  for (const [name, file] of Object.entries(files)) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\ncontent-disposition: form-data; name="${name}"; filename="${file.filename}"\r\ncontent-type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  const event = httpEvent(key, {
+    ...(params && { pathParameters: params }),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, origin: BASE },
+    body: Buffer.concat(parts).toString('base64'),
+  });
+  event.isBase64Encoded = true;
+  event.cookies = Object.entries(as).map(([k, v]) => `${k}=${v}`);
+  const res = await handler(event, lambdaContext);
+  return { status: res.statusCode, body: res.body ?? '', headers: res.headers ?? {} };
+};
+
+/** A minimal real PNG header (signature + IHDR, 64x64) with bytes that are not valid UTF-8. */
+const pngBytes = () => {
+  const png = Buffer.alloc(40, 0xff);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png, 0);
+  png.writeUInt32BE(13, 8);
+  png.write('IHDR', 12, 'latin1');
+  png.writeUInt32BE(64, 16);
+  png.writeUInt32BE(64, 20);
+  return png;
+};
+
+describe('console pages: editing a draft (every Achievement field, image upload) and an issuer', () => {
+  it('edits a draft with alignments, tags, credits, field of study, validity and an uploaded PNG, all shown inert', async () => {
+    // Prepare
+    expect(
+      (await post('POST /admin/issuers', admin, { slug: 'edits', name: 'Edits', url: 'https://e.example' })).status,
+    ).toBe(200);
+    const created = await post('POST /admin/achievements', admin, {
+      id: 'editable',
+      issuerSlug: 'edits',
+      name: 'Editable',
+      description: 'First words',
+      criteriaNarrative: 'Do it',
+      intent: 'create',
+    });
+    expect(created.status).toBe(303);
+    const page = await call('GET /admin/achievements/{id}', { params: { id: 'editable' }, cookies: admin });
+    expect(page.body).toContain('action="/admin/achievements/editable/edit" enctype="multipart/form-data"');
+    expect(page.body).toContain('name="imageFile" type="file"');
+    const seen = await call('GET /admin/achievements/{id}', { params: { id: 'editable' }, cookies: viewer });
+    expect(seen.body).not.toContain('/admin/achievements/editable/edit');
+    const png = pngBytes();
+    const fields = {
+      name: `Edited ${INJECTION}`,
+      description: INJECTION,
+      criteriaNarrative: INJECTION,
+      criteriaUrl: 'https://e.example/criteria',
+      achievementType: 'MicroCredential',
+      tags: 'data, <b>bold</b>',
+      alignments: `Data literacy ${INJECTION} | https://esco.example/skill/1 | ESCO | S1 | ext:ESCOSkill\nCASE item | https://case.example/1`,
+      level: 'Intermediate',
+      creditsAvailable: '2.5',
+      fieldOfStudy: `Statistics ${INJECTION}`,
+      validForDays: '365',
+    };
+    // Act
+    const saved = await multipartPost(
+      'POST /admin/achievements/{id}/{action}',
+      admin,
+      fields,
+      { imageFile: { bytes: png, type: 'image/png', filename: 'badge.png' } },
+      { id: 'editable', action: 'edit' },
+    );
+    // Assess: stored as the API stores it, the image by its content hash
+    expect(saved.body.match(/class="error"[^<]*<\/p>/)?.[0]).toBeUndefined();
+    expect(saved).toMatchObject({ status: 303, headers: { location: '/admin/achievements/editable' } });
+    const [version, ...more] = await store.listVersions('editable');
+    expect(more).toEqual([]);
+    expect(version).toMatchObject({
+      version: 1,
+      status: 'draft',
+      name: fields.name,
+      description: INJECTION,
+      criteria: { narrative: INJECTION, id: 'https://e.example/criteria' },
+      achievementType: 'MicroCredential',
+      tags: ['data', '<b>bold</b>'],
+      alignments: [
+        {
+          targetName: `Data literacy ${INJECTION}`,
+          targetUrl: 'https://esco.example/skill/1',
+          targetFramework: 'ESCO',
+          targetCode: 'S1',
+          targetType: 'ext:ESCOSkill',
+        },
+        { targetName: 'CASE item', targetUrl: 'https://case.example/1' },
+      ],
+      level: 'Intermediate',
+      creditsAvailable: 2.5,
+      fieldOfStudy: fields.fieldOfStudy,
+      validForDays: 365,
+      image: `${BASE}/images/${createHash('sha256').update(png).digest('hex')}.png`,
+    });
+    // Assess: the page shows every field back, inert
+    const after = await call('GET /admin/achievements/{id}', { params: { id: 'editable' }, cookies: admin });
+    expect(after.body).not.toContain('<script>window.__pwned');
+    expect(after.body).not.toContain('<img src=x');
+    expect(after.body).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
+    expect(after.body).toContain('ESCO | S1 | ext:ESCOSkill');
+  });
+
+  it('refuses an unsafe SVG, a non-image and bad fields with the message on the form, storing nothing', async () => {
+    const before = await store.listVersions('editable');
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const edit = (form: Record<string, string>, files = {}) =>
+      multipartPost('POST /admin/achievements/{id}/{action}', admin, form, files, { id: 'editable', action: 'edit' });
+    const base = { name: 'N', description: 'D', criteriaNarrative: 'C' };
+    const unsafe = await edit(base, { imageFile: { bytes: svg, type: 'image/svg+xml', filename: 'b.svg' } });
+    expect(unsafe.status).toBe(200);
+    expect(unsafe.body).toContain('imageFile: SVG badges may not contain script elements');
+    const text = await edit(base, {
+      imageFile: { bytes: Buffer.from('hello'), type: 'text/plain', filename: 'b.txt' },
+    });
+    expect(text.body).toContain('imageFile: upload a PNG (image/png) or an SVG (image/svg+xml)');
+    const bad = await edit({ ...base, creditsAvailable: 'lots', alignments: 'No URL here', validForDays: '0' });
+    expect(bad.body).toContain('creditsAvailable:');
+    expect(bad.body).toContain('alignments.0.targetUrl:');
+    expect(bad.body).toContain('validForDays:');
+    expect(await store.listVersions('editable')).toEqual(before);
+  });
+
+  it('edits only drafts, only as a manager, only with the CSRF token', async () => {
+    const form = { name: 'X', description: 'X', criteriaNarrative: 'X' };
+    const as = (who: Record<string, string>, extra: Record<string, string> = {}) =>
+      multipartPost(
+        'POST /admin/achievements/{id}/{action}',
+        who,
+        { ...form, ...extra },
+        {},
+        {
+          id: 'editable',
+          action: 'edit',
+        },
+      );
+    expect((await as(viewer)).status).toBe(403);
+    expect((await as(reviewer1)).status).toBe(403);
+    expect((await as(admin, { _csrf: 'x'.repeat(43) })).status).toBe(403);
+    expect(
+      (await post('POST /admin/achievements/{id}/{action}', admin, {}, { id: 'editable', action: 'submit' })).status,
+    ).toBe(303);
+    const inReview = await as(admin);
+    expect(inReview.status).toBe(409);
+    expect((await store.listVersions('editable'))[0]?.name).not.toBe('X');
+  });
+
+  it("shows an issuer's profile and lets its managers edit it, with an uploaded image; markup stays inert", async () => {
+    const page = await call('GET /admin/issuers/{slug}', { params: { slug: 'edits' }, cookies: admin });
+    expect(page.body).toContain('action="/admin/issuers/edits"');
+    expect(
+      (await call('GET /admin/issuers/{slug}', { params: { slug: 'edits' }, cookies: viewer })).body,
+    ).not.toContain('action="/admin/issuers/edits"');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+    );
+    const profile = {
+      name: `Edits ${INJECTION}`,
+      url: 'https://edits.example',
+      description: INJECTION,
+      email: 'e@example.edu',
+    };
+    const file = { imageFile: { bytes: svg, type: 'image/svg+xml', filename: 'i.svg' } };
+    expect((await multipartPost('POST /admin/issuers/{slug}', viewer, profile, file, { slug: 'edits' })).status).toBe(
+      403,
+    );
+    expect(
+      (await multipartPost('POST /admin/issuers/{slug}', demoAdmin, profile, file, { slug: 'edits' })).status,
+    ).toBe(403);
+    const forged = { ...profile, _csrf: 'x'.repeat(43) };
+    expect((await multipartPost('POST /admin/issuers/{slug}', admin, forged, file, { slug: 'edits' })).status).toBe(
+      403,
+    );
+    expect((await store.getIssuer('edits'))?.name).toBe('Edits');
+    const bad = await multipartPost(
+      'POST /admin/issuers/{slug}',
+      admin,
+      { ...profile, url: 'not a url' },
+      {},
+      { slug: 'edits' },
+    );
+    expect(bad.body).toContain('url:');
+    // Act
+    const saved = await multipartPost('POST /admin/issuers/{slug}', admin, profile, file, { slug: 'edits' });
+    // Assess
+    expect(saved).toMatchObject({ status: 303, headers: { location: '/admin/issuers/edits' } });
+    expect(await store.getIssuer('edits')).toMatchObject({
+      name: profile.name,
+      url: 'https://edits.example',
+      description: INJECTION,
+      email: 'e@example.edu',
+      image: `${BASE}/images/${createHash('sha256').update(svg).digest('hex')}.svg`,
+    });
+    const shown = await call('GET /admin/issuers/{slug}', { params: { slug: 'edits' }, cookies: viewer });
+    expect(shown.body).not.toContain('<script>window.__pwned');
+    expect(shown.body).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
+  });
+});
+
+describe('console pages: rules with every condition, and stacking rules', () => {
+  it('creates a match rule with score, grades, statuses and a date window, shown inert on its page', async () => {
+    // Act
+    const created = await post('POST /admin/rules', admin, {
+      id: 'conditions',
+      name: `Conditions ${INJECTION}`,
+      type: 'match',
+      achievementId: 'inert',
+      source: 'demo.lms',
+      kind: 'course-completed',
+      externalId: 'CS-2',
+      minScore: '70',
+      grades: `A, B+, ${'<b>'}`,
+      statuses: 'passed, completed',
+      occurredFrom: '2026-01-01T00:00:00Z',
+      occurredUntil: '2026-12-31T23:59:59Z',
+      mode: 'dry-run',
+    });
+    // Assess
+    expect(created).toMatchObject({ status: 303, headers: { location: '/admin/rules/conditions' } });
+    expect(await store.getRule('conditions')).toMatchObject({
+      type: 'match',
+      name: `Conditions ${INJECTION}`,
+      conditions: {
+        minScore: 70,
+        grades: ['A', 'B+', '<b>'],
+        statuses: ['passed', 'completed'],
+        occurredFrom: '2026-01-01T00:00:00Z',
+        occurredUntil: '2026-12-31T23:59:59Z',
+      },
+    });
+    const page = await call('GET /admin/rules/{id}', { params: { id: 'conditions' }, cookies: viewer });
+    expect(page.body).toContain('score at least 70; grade one of A, B+, &lt;b&gt;; status one of passed, completed');
+    expect(page.body).not.toContain('<script>window.__pwned');
+  });
+
+  it('creates stacking rules: all of a set, or N of it', async () => {
+    // Prepare: the achievements a pathway takes must exist
+    for (const id of ['other-one', 'third']) {
+      const form = { id, issuerSlug: 'edits', name: id, description: id, criteriaNarrative: id, intent: 'create' };
+      expect((await post('POST /admin/achievements', admin, form)).status).toBe(303);
+    }
+    const all = await post('POST /admin/rules', admin, {
+      id: 'pathway-all',
+      type: 'stack',
+      achievementId: 'editable',
+      requires: 'inert, other-one',
+      mode: 'dry-run',
+    });
+    expect(all.status).toBe(303);
+    const some = await post('POST /admin/rules', admin, {
+      id: 'pathway-some',
+      type: 'stack',
+      achievementId: 'editable',
+      requires: 'inert, other-one, third',
+      threshold: '2',
+      mode: 'off',
+    });
+    expect(some.status).toBe(303);
+    expect(await store.getRule('pathway-all')).toMatchObject({ type: 'stack', requires: ['inert', 'other-one'] });
+    expect((await store.getRule('pathway-all')) as object).not.toHaveProperty('threshold');
+    expect(await store.getRule('pathway-some')).toMatchObject({
+      requires: ['inert', 'other-one', 'third'],
+      threshold: 2,
+    });
+    const page = await call('GET /admin/rules/{id}', { params: { id: 'pathway-some' }, cookies: admin });
+    expect(page.body).toContain('<dt>Takes</dt><dd>2 of: inert, other-one, third</dd>');
+    expect((await call('GET /admin/rules/{id}', { params: { id: 'pathway-all' }, cookies: admin })).body).toContain(
+      '<dd>all of: inert, other-one</dd>',
+    );
+  });
+
+  it('names every bad field, and keeps the rule form to managers with the CSRF token', async () => {
+    const bad = await post('POST /admin/rules', admin, {
+      id: 'bad-window',
+      type: 'match',
+      achievementId: 'inert',
+      source: 'demo.lms',
+      kind: 'course-completed',
+      externalId: 'X',
+      occurredFrom: '2026-12-31T00:00:00Z',
+      occurredUntil: 'next tuesday',
+      mode: 'live',
+    });
+    expect(bad.body).toContain('conditions.occurredUntil: must be an ISO date-time');
+    const tooMany = await post('POST /admin/rules', admin, {
+      id: 'bad-stack',
+      type: 'stack',
+      achievementId: 'editable',
+      requires: 'inert, editable',
+      threshold: '3',
+      mode: 'live',
+    });
+    expect(tooMany.body).toContain('threshold: must not exceed the number of required achievements');
+    expect(tooMany.body).toContain('requires: must not include the pathway achievement itself');
+    const form = { id: 'nope', type: 'stack', achievementId: 'editable', requires: 'inert', mode: 'live' };
+    expect((await post('POST /admin/rules', viewer, form)).status).toBe(403);
+    expect((await call('POST /admin/rules', { cookies: admin, form, origin: BASE })).status).toBe(403);
+    expect(await store.getRule('nope')).toBeUndefined();
+    expect(await store.getRule('bad-window')).toBeUndefined();
+    expect(await store.getRule('bad-stack')).toBeUndefined();
   });
 });

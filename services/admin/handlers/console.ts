@@ -6,7 +6,9 @@ import { CONTENT_SECURITY_POLICY, html, page, pageHeaders, SafeHtml } from '#sha
 import type { HttpEvent, HttpResult, RouteHandler } from '#shared/runtime/http.ts';
 import type { AuthorizedRequest } from '#shared/runtime/jwt-auth.ts';
 import { MAX_BULK_ROWS, type makeBulkAward } from '../app/bulk-award.ts';
+import type { HostedSignIn } from '../app/hosted-sign-in.ts';
 import { type Actor, actorFromClaims, hasAnyRole, type Role } from '../domain/actor.ts';
+import { validateImage } from '../domain/images.ts';
 import * as s from '../domain/schemas.ts';
 import type { AdminApiDeps } from './api.ts';
 
@@ -16,7 +18,9 @@ import type { AdminApiDeps } from './api.ts';
  * Authentication: the session is the same JWT the API takes, kept in an HttpOnly, Secure, SameSite=Strict cookie
  * scoped to `/admin`, and verified on every request by the same code as the local API's authorizer
  * (shared/runtime/jwt-auth.ts `makeJwtAuthorizer`). No valid session: a redirect to the sign-in page. Then roles,
- * as in the API: every page names the roles it allows, and anything else is 403.
+ * as in the API: every page names the roles it allows, and anything else is 403. The session comes from the local
+ * sign-in form in local mode; in AWS from the user pool's hosted UI (authorization code + PKCE, `/admin/callback`),
+ * the ID token verified against the pool's JWKS by that same code (issuer, audience = the console client, token_use).
  *
  * CSRF: the session cookie is SameSite=Strict (no cross-site request carries it), every POST must come from our own
  * origin when the browser says where it comes from (`Origin`), and every form carries a double-submit token that
@@ -27,6 +31,12 @@ import type { AdminApiDeps } from './api.ts';
 export const SESSION_COOKIE = 'laurel_console';
 export const CSRF_COOKIE = 'laurel_csrf';
 const COOKIE_ATTRIBUTES = 'Path=/admin; HttpOnly; Secure; SameSite=Strict';
+/** The hosted sign-in's state and PKCE verifier, kept for ten minutes for the callback only. */
+export const OAUTH_STATE_COOKIE = 'laurel_oauth_state';
+export const OAUTH_VERIFIER_COOKIE = 'laurel_oauth_verifier';
+// Lax, not Strict: the way back from the hosted UI is a cross-site top-level GET, which Strict would strip.
+const OAUTH_COOKIE_ATTRIBUTES = 'Path=/admin/callback; HttpOnly; Secure; SameSite=Lax';
+const OAUTH_COOKIE_SECONDS = 600;
 
 /** Verifies a session token: the local API's authorizer (or Cognito's, in AWS), fed the cookie as a bearer token. */
 export type SessionVerifier = (headers: Record<string, string | undefined>) => Promise<AuthorizedRequest | undefined>;
@@ -35,6 +45,8 @@ export interface ConsoleDeps extends AdminApiDeps {
   bulkAward: ReturnType<typeof makeBulkAward>;
   /** Undefined when this deployment has no console sign-in configured: every page then redirects to sign-in. */
   verifySession?: SessionVerifier;
+  /** AWS: sign-in through the user pool's hosted UI (code + PKCE); `/admin/sign-in` then redirects there. */
+  hostedSignIn?: HostedSignIn;
   publicBaseUrl: string;
 }
 
@@ -75,6 +87,8 @@ interface PageContext {
   actor: Actor;
   csrf: string;
   form: Form;
+  /** The multipart form's file parts, by field name. */
+  files: Map<string, UploadedFile>;
   params: Record<string, string>;
   query: Record<string, string>;
 }
@@ -103,25 +117,46 @@ export const cookiesOf = (event: HttpEvent): Record<string, string> => {
   return out;
 };
 
-/** The posted form: urlencoded, or multipart (the CSV upload; its text fields and files, as text). */
-const formOf = (event: HttpEvent): Form => {
-  if (!event.body) return new URLSearchParams();
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+/** An uploaded file part: its bytes as sent and the type the browser declared. */
+export interface UploadedFile {
+  bytes: Buffer;
+  contentType: string | undefined;
+}
+
+/**
+ * The posted form: urlencoded, or multipart (the CSV and image uploads). Every part is also a text field (the CSV is
+ * read that way); parts sent with a filename are kept as bytes too, unchanged, for the image checks.
+ */
+const formWithFiles = (event: HttpEvent): { form: Form; files: Map<string, UploadedFile> } => {
+  const files = new Map<string, UploadedFile>();
+  if (!event.body) return { form: new URLSearchParams(), files };
+  const bytes = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   const type = event.headers['content-type'] ?? '';
   const boundary = /^multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
-  return boundary ? multipart(text, boundary[1] ?? boundary[2] ?? '') : new URLSearchParams(text);
+  if (!boundary) return { form: new URLSearchParams(bytes.toString('utf8')), files };
+  return multipart(bytes, boundary[1] ?? boundary[2] ?? '', files);
 };
 
-/** Just enough of RFC 7578 for our forms: each part's name and its content as text. */
-const multipart = (body: string, boundary: string): Form => {
+const formOf = (event: HttpEvent): Form => formWithFiles(event).form;
+
+/**
+ * Just enough of RFC 7578 for our forms: each part's name, its content as text, and a file part's bytes. Split as
+ * latin1, which maps every byte to one character and back, so binary parts survive untouched.
+ */
+const multipart = (body: Buffer, boundary: string, files: Map<string, UploadedFile>) => {
   const form = new URLSearchParams();
-  for (const part of body.split(`--${boundary}`)) {
+  for (const part of body.toString('latin1').split(`--${boundary}`)) {
     const end = part.indexOf('\r\n\r\n');
     if (end === -1) continue;
-    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(part.slice(0, end))?.[1];
-    if (name) form.append(name, part.slice(end + 4).replace(/\r\n$/, ''));
+    const head = part.slice(0, end);
+    const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(head)?.[1];
+    if (!name) continue;
+    const content = Buffer.from(part.slice(end + 4).replace(/\r\n$/, ''), 'latin1');
+    form.append(name, content.toString('utf8'));
+    if (/content-disposition:[^\r\n]*\bfilename="/i.test(head))
+      files.set(name, { bytes: content, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() });
   }
-  return form;
+  return { form, files };
 };
 
 const sameToken = (a: string | undefined, b: string | undefined) =>
@@ -145,10 +180,10 @@ ${hasAnyRole(actor, MANAGERS) ? html`<a href="/admin/credentials">Credentials</a
 <form method="post" action="/admin/sign-out">${field(csrf)}<button class="secondary" type="submit">Sign out ${actor.email ?? actor.sub}</button></form>
 </nav>`;
 
-const render = (status: number, title: string, body: SafeHtml, cookies?: string[]): HttpResult => ({
+const render = (status: number, title: string, body: SafeHtml, cookies?: string[], head?: SafeHtml): HttpResult => ({
   statusCode: status,
   headers,
-  body: page(`${title} · Laurel console`, body, html`<style>${new SafeHtml(CONSOLE_STYLE)}</style>`),
+  body: page(`${title} · Laurel console`, body, html`${head ?? ''}<style>${new SafeHtml(CONSOLE_STYLE)}</style>`),
   ...(cookies ? { cookies } : {}),
 });
 
@@ -239,7 +274,8 @@ ${input('description', 'Description', ctx.form.get('description') ?? '')}
       html`${notice ?? ''}${table(
         ['Slug', 'Name', 'Web site', 'Keys'],
         issuers.map(
-          (i) => html`<tr><td>${i.slug}</td><td>${i.name}</td><td>${i.url}</td><td>${i.keys.length}</td></tr>`,
+          (i) =>
+            html`<tr><td><a href="/admin/issuers/${encodeURIComponent(i.slug)}">${i.slug}</a></td><td>${i.name}</td><td>${i.url}</td><td>${i.keys.length}</td></tr>`,
         ),
       )}${form}`,
     );
@@ -266,17 +302,111 @@ const createIssuer: PageRoute = {
   },
 };
 
+/** An issuer's profile, and for those who manage it the editor (the API's PUT: name, url, email, description, image). */
+const issuerView =
+  (message?: SafeHtml): PageRoute['handle'] =>
+  async (d, ctx) => {
+    const slug = ctx.params.slug ?? '';
+    const issuer = await d.issuers.get(slug);
+    const f = message
+      ? ctx.form
+      : new URLSearchParams({
+          name: issuer.name,
+          url: issuer.url,
+          email: issuer.email ?? '',
+          description: issuer.description ?? '',
+          image: issuer.image ?? '',
+        });
+    const editor = hasAnyRole(ctx.actor, MANAGERS)
+      ? html`<h2>Edit the profile</h2><form class="stack" method="post" action="/admin/issuers/${encodeURIComponent(slug)}" enctype="multipart/form-data">${field(ctx.csrf)}
+${input('name', 'Name', f.get('name') ?? '', 'text', { required: true })}
+${input('url', 'Web site', f.get('url') ?? '', 'url', { required: true })}
+${input('email', 'Email', f.get('email') ?? '', 'email')}
+${textarea('description', 'Description', f.get('description') ?? '')}
+${input('image', 'Image URL', f.get('image') ?? '', 'url')}
+<div><label for="f-imageFile">Or upload an image (PNG or SVG, at most 256 KB)</label><input id="f-imageFile" name="imageFile" type="file" accept="image/png,image/svg+xml"></div>
+<button type="submit">Save issuer</button></form>`
+      : '';
+    return layout(
+      ctx,
+      issuer.name,
+      html`${message ?? ''}<p>${issuer.slug} · ${issuer.url}${issuer.email ? html` · ${issuer.email}` : ''} · ${issuer.keys.length} key(s)</p>
+${issuer.description ? html`<p>${issuer.description}</p>` : ''}${editor}`,
+    );
+  };
+
+const issuerPage: PageRoute = { method: 'GET', path: '/admin/issuers/{slug}', allow: ANY, handle: issuerView() };
+
+const editIssuer: PageRoute = {
+  method: 'POST',
+  path: '/admin/issuers/{slug}',
+  allow: MANAGERS,
+  handle: async (d, ctx) => {
+    const slug = ctx.params.slug ?? '';
+    const parsed = s.issuerProfileInput.safeParse({
+      name: opt(ctx.form, 'name') ?? '',
+      url: opt(ctx.form, 'url') ?? '',
+      ...(opt(ctx.form, 'email') && { email: opt(ctx.form, 'email') }),
+      ...(opt(ctx.form, 'description') && { description: opt(ctx.form, 'description') }),
+      ...(opt(ctx.form, 'image') && { image: opt(ctx.form, 'image') }),
+    });
+    if (!parsed.success) return issuerView(problem(issues(parsed.error)))(d, ctx);
+    let image: string | undefined;
+    try {
+      image = await uploadedImage(d, ctx);
+    } catch (error) {
+      return issuerView(problem(imageProblem(error)))(d, ctx);
+    }
+    await d.issuers.update(ctx.actor, slug, { ...parsed.data, ...(image && { image }) });
+    return redirect(`/admin/issuers/${encodeURIComponent(slug)}`);
+  },
+};
+
 const ACHIEVEMENT_TYPES = ['Badge', 'Certificate', 'Course', 'MicroCredential', 'Competency', 'Achievement'];
 
-/** The editor's fields as the API's achievement input. */
-const achievementFromForm = (form: Form) => {
+const ALIGNMENT_FIELDS = ['targetName', 'targetUrl', 'targetFramework', 'targetCode', 'targetType'] as const;
+
+/** The alignments box: one a line, `name | url | framework | code | type` (the last three may be left out). */
+const alignmentsFromText = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const cells = line.split('|').map((c) => c.trim());
+      return Object.fromEntries(
+        ALIGNMENT_FIELDS.flatMap((f, i) => (cells[i] || i < 2 ? [[f, cells[i] ?? '']] : [])),
+      ) as Record<string, string>;
+    });
+
+const alignmentsToText = (alignments: readonly Partial<Record<(typeof ALIGNMENT_FIELDS)[number], string>>[]) =>
+  alignments
+    .map((a) =>
+      ALIGNMENT_FIELDS.map((f) => a[f] ?? '')
+        .join(' | ')
+        .replace(/( \| )+$/, ''),
+    )
+    .join('\n');
+
+/** A number field: absent when empty; anything else is left for the schema to judge (`abc` is NaN, refused). */
+const num = (form: Form, name: string) => {
+  const v = opt(form, name);
+  return v === undefined ? undefined : Number(v);
+};
+
+/** The editor's content fields as the API's achievement content (the same schema judges both). */
+const achievementContentFromForm = (form: Form) => {
   const tags = (opt(form, 'tags') ?? '')
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
+  const alignments = alignmentsFromText(form.get('alignments') ?? '');
+  const numbers = Object.fromEntries(
+    (['creditsAvailable', 'validForDays'] as const).flatMap((n) =>
+      num(form, n) === undefined ? [] : [[n, num(form, n)]],
+    ),
+  );
   return {
-    id: opt(form, 'id') ?? '',
-    issuerSlug: opt(form, 'issuerSlug') ?? '',
     name: opt(form, 'name') ?? '',
     description: opt(form, 'description') ?? '',
     criteria: {
@@ -286,7 +416,73 @@ const achievementFromForm = (form: Form) => {
     ...(opt(form, 'image') && { image: opt(form, 'image') }),
     ...(opt(form, 'achievementType') && { achievementType: opt(form, 'achievementType') }),
     ...(tags.length > 0 && { tags }),
+    ...(alignments.length > 0 && { alignments }),
+    ...(opt(form, 'level') && { level: opt(form, 'level') }),
+    ...(opt(form, 'fieldOfStudy') && { fieldOfStudy: opt(form, 'fieldOfStudy') }),
+    ...numbers,
   };
+};
+
+/** The editor's fields as the API's achievement input. */
+const achievementFromForm = (form: Form) => ({
+  id: opt(form, 'id') ?? '',
+  issuerSlug: opt(form, 'issuerSlug') ?? '',
+  ...achievementContentFromForm(form),
+});
+
+/** A stored version's content as the editor's fields. */
+const formFromContent = (c: z.output<typeof s.achievementContentInput>) =>
+  new URLSearchParams({
+    name: c.name,
+    description: c.description,
+    criteriaNarrative: c.criteria.narrative ?? '',
+    criteriaUrl: c.criteria.id ?? '',
+    image: c.image ?? '',
+    achievementType: c.achievementType ?? '',
+    tags: (c.tags ?? []).join(', '),
+    alignments: alignmentsToText(c.alignments ?? []),
+    level: c.level ?? '',
+    creditsAvailable: c.creditsAvailable === undefined ? '' : String(c.creditsAvailable),
+    fieldOfStudy: c.fieldOfStudy ?? '',
+    validForDays: c.validForDays === undefined ? '' : String(c.validForDays),
+  });
+
+const textarea = (name: string, label: string, value: string, hint?: string) =>
+  html`<div><label for="f-${name}">${label}</label>${hint ? html`<small id="h-${name}">${hint}</small>` : ''}<textarea id="f-${name}" name="${name}" rows="3"${
+    hint ? html` aria-describedby="h-${name}"` : ''
+  }>${value}</textarea></div>`;
+
+/** Every content field of an achievement, filled from `f`; the image as a URL or an upload (PNG or SVG). */
+const achievementFields = (f: Form) => html`${input('name', 'Name', f.get('name') ?? '', 'text', { required: true })}
+${textarea('description', 'Description', f.get('description') ?? '')}
+${textarea('criteriaNarrative', 'Criteria', f.get('criteriaNarrative') ?? '')}
+${input('criteriaUrl', 'Criteria URL', f.get('criteriaUrl') ?? '', 'url')}
+${input('image', 'Image URL', f.get('image') ?? '', 'url')}
+<div><label for="f-imageFile">Or upload an image (PNG or SVG, at most 256 KB)</label><input id="f-imageFile" name="imageFile" type="file" accept="image/png,image/svg+xml"></div>
+${select('achievementType', 'Type', ['', ...ACHIEVEMENT_TYPES], f.get('achievementType') ?? '')}
+${input('tags', 'Tags and skills (comma-separated)', f.get('tags') ?? '')}
+${textarea(
+  'alignments',
+  'Alignments',
+  f.get('alignments') ?? '',
+  'One a line: name | URL | framework | code | type (CFItem for CASE, ext:ESCOSkill, ext:ONETOccupation, ceterms:Credential)',
+)}
+${input('level', 'Level', f.get('level') ?? '')}
+${input('creditsAvailable', 'Credits', f.get('creditsAvailable') ?? '', 'number')}
+${input('fieldOfStudy', 'Field of study', f.get('fieldOfStudy') ?? '')}
+${input('validForDays', 'Valid for (days; empty: no end)', f.get('validForDays') ?? '', 'number')}`;
+
+/** The uploaded image, if any: checked by the API's own code, stored, and its stable URL returned. */
+const uploadedImage = async (d: ConsoleDeps, ctx: PageContext) => {
+  const file = ctx.files.get('imageFile');
+  if (!file || file.bytes.length === 0) return undefined;
+  return d.saveImage(validateImage(file.bytes, file.contentType), ctx.actor);
+};
+
+/** The image step's refusal (wrong type, too large, unsafe SVG) as a message for the form; other errors go on. */
+const imageProblem = (error: unknown) => {
+  if (isPermanent(error) && error.expose) return `imageFile: ${error.message}`;
+  throw error;
 };
 
 const achievementsPage =
@@ -300,7 +496,7 @@ const achievementsPage =
     const issuers = await d.issuers.list();
     const f = ctx.form;
     const editor = hasAnyRole(ctx.actor, MANAGERS)
-      ? html`<h2 id="new">New achievement</h2>${preview ?? ''}<form class="stack" method="post" action="/admin/achievements">${field(ctx.csrf)}
+      ? html`<h2 id="new">New achievement</h2>${preview ?? ''}<form class="stack" method="post" action="/admin/achievements" enctype="multipart/form-data">${field(ctx.csrf)}
 ${input('id', 'Id (slug)', f.get('id') ?? '', 'text', { required: true })}
 ${select(
   'issuerSlug',
@@ -308,13 +504,7 @@ ${select(
   issuers.map((i) => i.slug),
   f.get('issuerSlug') ?? '',
 )}
-${input('name', 'Name', f.get('name') ?? '', 'text', { required: true })}
-<div><label for="f-description">Description</label><textarea id="f-description" name="description" rows="3">${f.get('description') ?? ''}</textarea></div>
-<div><label for="f-criteriaNarrative">Criteria</label><textarea id="f-criteriaNarrative" name="criteriaNarrative" rows="3">${f.get('criteriaNarrative') ?? ''}</textarea></div>
-${input('criteriaUrl', 'Criteria URL', f.get('criteriaUrl') ?? '', 'url')}
-${input('image', 'Image URL', f.get('image') ?? '', 'url')}
-${select('achievementType', 'Type', ['', ...ACHIEVEMENT_TYPES], f.get('achievementType') ?? '')}
-${input('tags', 'Tags (comma-separated)', f.get('tags') ?? '')}
+${achievementFields(f)}
 <ul class="actions"><li><button class="secondary" type="submit" name="intent" value="preview">Preview</button></li>
 <li><button type="submit" name="intent" value="create">Create draft</button></li></ul></form>`
       : '';
@@ -355,16 +545,21 @@ const createAchievement: PageRoute = {
     })}</section>`;
     if (ctx.form.get('intent') === 'preview') return achievementsPage(undefined, preview)(d, ctx);
     if (!parsed.success) return achievementsPage(problem(issues(parsed.error)), preview)(d, ctx);
-    await d.catalog.create(ctx.actor, parsed.data);
+    let image: string | undefined;
+    try {
+      image = await uploadedImage(d, ctx);
+    } catch (error) {
+      return achievementsPage(problem(imageProblem(error)), preview)(d, ctx);
+    }
+    await d.catalog.create(ctx.actor, { ...parsed.data, ...(image && { image }) });
     return redirect(`/admin/achievements/${encodeURIComponent(parsed.data.id)}`);
   },
 };
 
-const achievementPage: PageRoute = {
-  method: 'GET',
-  path: '/admin/achievements/{id}',
-  allow: ANY,
-  handle: async (d, ctx) => {
+/** An achievement: its latest version, the review actions the role allows, the draft's editor, the history. */
+const achievementView =
+  (editProblem?: string): PageRoute['handle'] =>
+  async (d, ctx) => {
     const id = ctx.params.id ?? '';
     const { achievement, versions } = await d.catalog.get(id);
     const { entries } = await d.catalog.history(id);
@@ -388,20 +583,33 @@ const achievementPage: PageRoute = {
       const comment = html`<label for="f-comment">Comment</label><input id="f-comment" name="comment" required>`;
       actions.push(postButton(`${base}/comment`, 'Comment', ctx.csrf, comment));
     }
+    // A draft is edited in place (the API's PUT); what was refused comes back as it was typed, with the problem.
+    const shown = latest ?? achievement;
+    const editor =
+      hasAnyRole(ctx.actor, MANAGERS) && state === 'draft' && latest
+        ? html`<h2 id="edit">Edit the draft</h2>${editProblem ? problem(editProblem) : ''}<form class="stack" method="post" action="${base}/edit" enctype="multipart/form-data">${field(ctx.csrf)}
+${achievementFields(editProblem ? ctx.form : formFromContent(latest))}<button type="submit">Save draft</button></form>`
+        : '';
     return layout(
       ctx,
       achievement.name,
       html`<p>${achievement.id} · issuer ${achievement.issuerSlug} · version ${latest?.version ?? 1} is <strong>${state}</strong>
 ${latest ? html` · approvals: ${latest.approvals.length}` : ''}</p>
 ${badgeCard({
-  name: achievement.name,
-  ...(achievement.description && { description: achievement.description }),
-  ...(achievement.criteria?.narrative && { criteriaNarrative: achievement.criteria.narrative }),
+  name: shown.name,
+  ...(shown.description && { description: shown.description }),
+  ...(shown.criteria?.narrative && { criteriaNarrative: shown.criteria.narrative }),
+  ...(shown.image && /^https:\/\//i.test(shown.image) && { imageUrl: shown.image }),
   issuerName: achievement.issuerSlug,
   evidence: [],
-  alignments: [],
+  alignments: (shown.alignments ?? []).map((a) => ({
+    name: a.targetName,
+    url: a.targetUrl,
+    framework: a.targetFramework,
+    code: a.targetCode,
+  })),
 })}
-<ul class="actions">${actions.map((a) => html`<li>${a}</li>`)}</ul>
+<ul class="actions">${actions.map((a) => html`<li>${a}</li>`)}</ul>${editor}
 <h2>History</h2>${table(
         ['When', 'Who', 'What', 'Comment'],
         entries.map(
@@ -410,7 +618,30 @@ ${badgeCard({
         ),
       )}`,
     );
-  },
+  };
+
+const achievementPage: PageRoute = {
+  method: 'GET',
+  path: '/admin/achievements/{id}',
+  allow: ANY,
+  handle: achievementView(),
+};
+
+/** Saves the draft's editor: the latest version must be a draft; an upload becomes its image. */
+const editDraft = async (d: ConsoleDeps, ctx: PageContext, id: string) => {
+  const { versions } = await d.catalog.get(id);
+  if (versions[versions.length - 1]?.status !== 'draft')
+    throw new PageError(409, 'Only a draft can be edited here; withdraw it from review first.');
+  const parsed = s.achievementContentInput.safeParse(achievementContentFromForm(ctx.form));
+  if (!parsed.success) return achievementView(issues(parsed.error))(d, ctx);
+  let image: string | undefined;
+  try {
+    image = await uploadedImage(d, ctx);
+  } catch (error) {
+    return achievementView(imageProblem(error))(d, ctx);
+  }
+  await d.catalog.edit(ctx.actor, id, { ...parsed.data, ...(image && { image }) });
+  return redirect(`/admin/achievements/${encodeURIComponent(id)}`);
 };
 
 const achievementAction: PageRoute = {
@@ -425,6 +656,9 @@ const achievementAction: PageRoute = {
       if (!hasAnyRole(ctx.actor, roles)) throw forbiddenPage();
     };
     switch (action) {
+      case 'edit':
+        need(MANAGERS);
+        return editDraft(d, ctx, id);
       case 'submit':
       case 'publish':
       case 'withdraw':
@@ -485,14 +719,26 @@ const rulesPage =
     const f = ctx.form;
     const manage = hasAnyRole(ctx.actor, MANAGERS);
     const create = manage
-      ? html`<h2>New match rule</h2><form class="stack" method="post" action="/admin/rules">${field(ctx.csrf)}
+      ? html`<h2>New rule</h2><form class="stack" method="post" action="/admin/rules">${field(ctx.csrf)}
 ${input('id', 'Id (slug)', f.get('id') ?? '', 'text', { required: true })}
-${input('achievementId', 'Achievement id', f.get('achievementId') ?? '', 'text', { required: true })}
-${input('source', 'Event source', f.get('source') ?? '', 'text', { required: true })}
-${input('kind', 'Activity kind', f.get('kind') ?? '', 'text', { required: true })}
-${input('externalId', 'Activity external id', f.get('externalId') ?? '', 'text', { required: true })}
-${input('minScore', 'Minimum score (optional)', f.get('minScore') ?? '', 'number')}
+${input('name', 'Name (optional)', f.get('name') ?? '')}
+${select('type', 'Type: match an activity, or stack achievements into a pathway', RULE_TYPES, f.get('type') ?? 'match')}
+${input('achievementId', 'Achievement id (awarded)', f.get('achievementId') ?? '', 'text', { required: true })}
 ${select('mode', 'Mode', MODES, f.get('mode') ?? 'dry-run')}
+<fieldset><legend>Match: the activity</legend>
+${input('source', 'Event source', f.get('source') ?? '')}
+${input('kind', 'Activity kind', f.get('kind') ?? '')}
+${input('externalId', 'Activity external id', f.get('externalId') ?? '')}
+${input('minScore', 'Minimum score (optional)', f.get('minScore') ?? '', 'number')}
+${input('grades', 'Grades accepted (comma-separated, optional)', f.get('grades') ?? '')}
+${input('statuses', 'Statuses accepted (comma-separated, optional)', f.get('statuses') ?? '')}
+${input('occurredFrom', 'Occurred from (ISO date-time, e.g. 2026-05-01T00:00:00Z; optional)', f.get('occurredFrom') ?? '')}
+${input('occurredUntil', 'Occurred until (ISO date-time; optional)', f.get('occurredUntil') ?? '')}
+</fieldset>
+<fieldset><legend>Stack: the achievements it takes</legend>
+${input('requires', 'Required achievements (their ids, comma-separated)', f.get('requires') ?? '')}
+${input('threshold', 'How many of them (empty: all of them)', f.get('threshold') ?? '', 'number')}
+</fieldset>
 <button type="submit">Create rule</button></form>`
       : '';
     const tester = html`<h2>Rule tester</h2><form class="stack" method="post" action="/admin/rules/test">${field(ctx.csrf)}
@@ -522,22 +768,75 @@ const createRule: PageRoute = {
   path: '/admin/rules',
   allow: MANAGERS,
   handle: async (d, ctx) => {
-    const f = ctx.form;
-    const minScore = opt(f, 'minScore');
-    const parsed = s.ruleInput.safeParse({
-      type: 'match',
-      id: opt(f, 'id') ?? '',
-      achievementId: opt(f, 'achievementId') ?? '',
-      source: opt(f, 'source') ?? '',
-      kind: opt(f, 'kind') ?? '',
-      externalId: opt(f, 'externalId') ?? '',
-      conditions: minScore ? { minScore: Number(minScore) } : {},
-      mode: opt(f, 'mode') ?? 'dry-run',
-    });
+    const parsed = s.ruleInput.safeParse(ruleFromForm(ctx.form));
     if (!parsed.success) return rulesPage(problem(issues(parsed.error)))(d, ctx);
     await d.rules.create(ctx.actor, parsed.data);
     return redirect(`/admin/rules/${encodeURIComponent(parsed.data.id)}`);
   },
+};
+
+const RULE_TYPES = ['match', 'stack'] as const;
+
+/** A comma-separated list, trimmed, empty entries dropped; absent when empty. */
+const list = (form: Form, name: string) => {
+  const items = (opt(form, name) ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return items.length > 0 ? items : undefined;
+};
+
+/** The rule form as the API's rule input: a match rule with its conditions, or a stack rule (all of, or N of). */
+const ruleFromForm = (f: Form) => {
+  const common = {
+    id: opt(f, 'id') ?? '',
+    achievementId: opt(f, 'achievementId') ?? '',
+    mode: opt(f, 'mode') ?? 'dry-run',
+    ...(opt(f, 'name') && { name: opt(f, 'name') }),
+  };
+  if (f.get('type') === 'stack')
+    return {
+      type: 'stack',
+      ...common,
+      requires: list(f, 'requires') ?? [],
+      ...(num(f, 'threshold') !== undefined && { threshold: num(f, 'threshold') }),
+    };
+  const grades = list(f, 'grades');
+  const statuses = list(f, 'statuses');
+  return {
+    type: 'match',
+    ...common,
+    source: opt(f, 'source') ?? '',
+    kind: opt(f, 'kind') ?? '',
+    externalId: opt(f, 'externalId') ?? '',
+    conditions: {
+      ...(num(f, 'minScore') !== undefined && { minScore: num(f, 'minScore') }),
+      ...(grades && { grades }),
+      ...(statuses && { statuses }),
+      ...(opt(f, 'occurredFrom') && { occurredFrom: opt(f, 'occurredFrom') }),
+      ...(opt(f, 'occurredUntil') && { occurredUntil: opt(f, 'occurredUntil') }),
+    },
+  };
+};
+
+/** A rule's conditions or stacking, for its page. */
+const ruleDetails = (rule: Record<string, unknown>) => {
+  if (rule.type === 'stack') {
+    const requires = (rule.requires as string[] | undefined) ?? [];
+    const threshold = rule.threshold as number | undefined;
+    return html`<dt>Takes</dt><dd>${threshold === undefined || threshold === requires.length ? 'all' : `${threshold}`} of: ${requires.join(', ')}</dd>`;
+  }
+  const c = (rule.conditions ?? {}) as z.output<typeof s.conditionsInput>;
+  const parts = [
+    c.minScore === undefined ? '' : `score at least ${c.minScore}`,
+    c.grades ? `grade one of ${c.grades.join(', ')}` : '',
+    c.statuses ? `status one of ${c.statuses.join(', ')}` : '',
+    c.occurredFrom ? `from ${c.occurredFrom}` : '',
+    c.occurredUntil ? `until ${c.occurredUntil}` : '',
+  ].filter(Boolean);
+  return html`<dt>Matches</dt><dd>${String(rule.source)} · ${String(rule.kind)} · ${String(rule.externalId)}</dd><dt>Conditions</dt><dd>${
+    parts.length > 0 ? parts.join('; ') : 'none'
+  }</dd>`;
 };
 
 const testRule: PageRoute = {
@@ -587,7 +886,7 @@ const rulePage: PageRoute = {
       ctx,
       `Rule ${rule.name ?? rule.id}`,
       html`<dl><dt>Type</dt><dd>${rule.type}</dd><dt>Achievement</dt><dd>${rule.achievementId}</dd><dt>Mode</dt><dd>${rule.mode}</dd>
-${rule.type === 'match' ? html`<dt>Matches</dt><dd>${rule.source} · ${rule.kind} · ${rule.externalId}</dd>` : ''}</dl>${dryRuns}`,
+${ruleDetails(rule as Record<string, unknown>)}</dl>${dryRuns}`,
     );
   },
 };
@@ -820,6 +1119,8 @@ const pages: readonly PageRoute[] = [
   dashboard,
   { method: 'GET', path: '/admin/issuers', allow: ANY, handle: issuersPage() },
   createIssuer,
+  issuerPage,
+  editIssuer,
   { method: 'GET', path: '/admin/achievements', allow: ANY, handle: achievementsPage() },
   createAchievement,
   achievementPage,
@@ -872,8 +1173,65 @@ const csrfOk = (event: HttpEvent, form: Form, publicBaseUrl: string) => {
   return sameToken(form.get('_csrf') ?? undefined, cookiesOf(event)[CSRF_COOKIE]);
 };
 
+const oauthCookies = (state: string, verifier: string, maxAge: number) => [
+  `${OAUTH_STATE_COOKIE}=${state}; ${OAUTH_COOKIE_ATTRIBUTES}; Max-Age=${maxAge}`,
+  `${OAUTH_VERIFIER_COOKIE}=${verifier}; ${OAUTH_COOKIE_ATTRIBUTES}; Max-Age=${maxAge}`,
+];
+
+/** The session cookie and a fresh CSRF token, for a session token that expires at `expiresAt`. */
+const sessionCookies = (token: string, expiresAt: string) => {
+  const maxAge = Math.max(0, Math.floor((Date.parse(expiresAt) - Date.now()) / 1000));
+  return [`${SESSION_COOKIE}=${token}; ${COOKIE_ATTRIBUTES}; Max-Age=${maxAge}`, csrfCookie(newCsrf())];
+};
+
+const signInAgain = (status: number, message: string, cookies: string[]) =>
+  render(
+    status,
+    'Sign in',
+    html`<h1>Sign in to the Laurel console</h1>${problem(message)}<p><a href="/admin/sign-in">Sign in again</a></p>`,
+    cookies,
+  );
+
+/**
+ * The way back from the hosted UI. The session cookie is SameSite=Strict, and a browser still counts a redirect
+ * that ends a cross-site chain as cross-site, so the session would not ride along on a 303 to `/admin`: the page
+ * instead moves on by itself (a meta refresh, no script), which is a same-site navigation.
+ */
+const callback =
+  (d: ConsoleDeps): RouteHandler =>
+  async (event) => {
+    const clear = oauthCookies('', '', 0);
+    if (!d.hostedSignIn) return signInAgain(404, 'This console signs in with a password.', clear);
+    const query = (event.queryStringParameters ?? {}) as Record<string, string | undefined>;
+    if (query.error) return signInAgain(401, 'The sign-in was cancelled or refused.', clear);
+    const cookies = cookiesOf(event);
+    try {
+      const session = await d.hostedSignIn.finish({
+        code: query.code,
+        state: query.state,
+        keptState: cookies[OAUTH_STATE_COOKIE],
+        keptVerifier: cookies[OAUTH_VERIFIER_COOKIE],
+      });
+      return render(
+        200,
+        'Signed in',
+        html`<h1>Signed in</h1><p><a href="/admin">Continue to the console</a></p>`,
+        [...sessionCookies(session.token, session.expiresAt), ...clear],
+        html`<meta http-equiv="refresh" content="0;url=/admin">`,
+      );
+    } catch (error) {
+      if (isPermanent(error) && error.expose) return signInAgain(error.status, error.message, clear);
+      throw error;
+    }
+  };
+
 const signInRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => ({
+  'GET /admin/callback': callback(d),
   'GET /admin/sign-in': async (event) => {
+    if (d.hostedSignIn) {
+      const start = d.hostedSignIn.start();
+      return redirect(start.location, oauthCookies(start.state, start.codeVerifier, OAUTH_COOKIE_SECONDS));
+    }
     const existing = cookiesOf(event)[CSRF_COOKIE];
     const csrf = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : newCsrf();
     return signInPage(csrf, undefined, 200, existing === csrf ? undefined : [csrfCookie(csrf)]);
@@ -886,12 +1244,8 @@ const signInRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => ({
     if (!d.signIn) return signInPage(csrf, "Sign in with the institution's user pool.", 404, [csrfCookie(csrf)]);
     try {
       const session = await d.signIn(form.get('email') ?? '', form.get('password') ?? '');
-      const maxAge = Math.max(0, Math.floor((Date.parse(session.expiresAt) - Date.now()) / 1000));
-      return redirect('/admin', [
-        `${SESSION_COOKIE}=${session.token}; ${COOKIE_ATTRIBUTES}; Max-Age=${maxAge}`,
-        // A fresh token for the new session.
-        csrfCookie(csrf),
-      ]);
+      // The session, with a fresh CSRF token for it.
+      return redirect('/admin', sessionCookies(session.token, session.expiresAt));
     } catch (error) {
       if (isPermanent(error) && error.status === 401)
         return signInPage(csrf, 'Wrong email or password.', 401, [csrfCookie(csrf)]);
@@ -901,7 +1255,8 @@ const signInRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => ({
   'POST /admin/sign-out': async (event) => {
     const form = formOf(event);
     if (!csrfOk(event, form, d.publicBaseUrl)) return render(403, 'Forbidden', problem('The form expired.'));
-    return redirect('/admin/sign-in', [
+    // AWS: the hosted UI's logout ends its own session too, else the next sign-in would pass straight through.
+    return redirect(d.hostedSignIn ? d.hostedSignIn.logoutUrl() : '/admin/sign-in', [
       `${SESSION_COOKIE}=; ${COOKIE_ATTRIBUTES}; Max-Age=0`,
       `${CSRF_COOKIE}=; ${COOKIE_ATTRIBUTES}; Max-Age=0`,
     ]);
@@ -910,6 +1265,7 @@ const signInRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => ({
 
 /** The pages' route keys, for the manifest's test. */
 export const consoleRouteKeys = () => [
+  'GET /admin/callback',
   'GET /admin/sign-in',
   'POST /admin/sign-in',
   'POST /admin/sign-out',
@@ -932,12 +1288,14 @@ export const consoleRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => {
         const actor = actorFromClaims(authorized?.claims);
         if (!actor) return redirect('/admin/sign-in');
         const csrf = cookies[CSRF_COOKIE] ?? '';
-        const form = p.method === 'POST' ? formOf(event) : new URLSearchParams();
+        const { form, files } =
+          p.method === 'POST' ? formWithFiles(event) : { form: new URLSearchParams(), files: new Map() };
         const ctx: PageContext = {
           event,
           actor,
           csrf,
           form,
+          files,
           params: (event.pathParameters ?? {}) as Record<string, string>,
           query: (event.queryStringParameters ?? {}) as Record<string, string>,
         };

@@ -30,6 +30,9 @@ vi.hoisted(() =>
     SENDER_ADDRESS: 'badges@example.edu',
     CLAIM_KEY_ID: 'unused',
     SIGNING_KEY_ID: 'unused',
+    CONSOLE_CLIENT_ID: 'unused',
+    CONSOLE_TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/unused',
+    CONSOLE_AUTH_DOMAIN: 'https://unused.auth.eu-west-1.amazoncognito.com',
   }),
 );
 
