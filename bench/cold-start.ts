@@ -22,7 +22,13 @@ interface Variant {
   description: string;
   external: string[];
   nodeOptions: string;
+  /** Bundle-time stubs to leave out (packages of `LAMBDA_BUNDLING`'s aliases); none by default. */
+  withoutStubs?: string[];
 }
+
+/** Variants that build the same bundle share it. */
+const bundleKey = (variant: Variant, name: string) =>
+  `${variant.external.join(',')}|${(variant.withoutStubs ?? []).join(',')}|${name}`;
 
 export interface ColdStartRow {
   fn: string;
@@ -34,6 +40,8 @@ export interface ColdStartRow {
   importMs: number;
   /** Boot plus import: what Lambda reports as Init Duration (its runtime bootstrap aside). */
   initMs: number;
+  /** CPU time (user + system, all threads) until the import finished: steadier than `initMs` on a loaded machine. */
+  initCpuMs?: number;
   firstInvokeMs: number;
   /** What the invocation answered (HTTP status, batch failures), so an invocation that failed early is visible. */
   outcome: string;
@@ -46,6 +54,8 @@ export interface ColdStartReport {
   node: string;
   variants: Omit<Variant, 'external'>[];
   rows: ColdStartRow[];
+  /** The deployed variant's figures in the report this run replaced (set by bench/run.ts). */
+  previous?: { at: string; commit: string; rows: Pick<ColdStartRow, 'fn' | 'bundleBytes' | 'initMs' | 'initCpuMs'>[] };
 }
 
 /** The functions an award goes through, invoked for real and compared across variants. */
@@ -66,6 +76,14 @@ const VARIANTS: Variant[] = [
     nodeOptions: '',
   },
   {
+    name: 'without-stubs',
+    description:
+      'the deployed bundle without the zod-locale, nodemailer and node:http stubs (only the jsonld one): what they buy',
+    external: [],
+    nodeOptions: LAMBDA_NODE_OPTIONS,
+    withoutStubs: ['zod', 'nodemailer', 'node:http', 'http'],
+  },
+  {
     name: 'sdk-external',
     description: "'@aws-sdk/*' left to the runtime (CDK's default without bundleAwsSDK), loaded from node_modules",
     external: ['@aws-sdk/*'],
@@ -73,8 +91,21 @@ const VARIANTS: Variant[] = [
   },
 ];
 
+/**
+ * What the benchmark changes in `LAMBDA_BUNDLING`: nodemailer stays external (loaded from node_modules) instead of
+ * stubbed, because the functions run here in local mode, which sends through SMTP to MailDev; in AWS they send through
+ * SES. The SMTP mailer imports nodemailer on its first send, so neither the bundle (the stub is a few hundred bytes)
+ * nor the init time differs from the deployed bundle's; only a local-mode first send loads it.
+ */
+const LOCAL_MODE_EXTERNALS = ['nodemailer'];
+
 /** The esbuild options aws-cdk-lib/aws-lambda-nodejs derives from `LAMBDA_BUNDLING` for its esbuild command line. */
-export const esbuildOptionsFor = (entry: string, outfile: string, external: string[]): BuildOptions => ({
+export const esbuildOptionsFor = (
+  entry: string,
+  outfile: string,
+  external: string[],
+  withoutStubs: string[] = [],
+): BuildOptions => ({
   entryPoints: [join(repoRoot, entry)],
   bundle: true,
   target: LAMBDA_BUNDLING.target,
@@ -83,10 +114,14 @@ export const esbuildOptionsFor = (entry: string, outfile: string, external: stri
   outfile,
   minify: LAMBDA_BUNDLING.minify,
   sourcemap: LAMBDA_BUNDLING.sourceMap,
-  external,
+  external: [...external, ...LOCAL_MODE_EXTERNALS.filter((pkg) => !withoutStubs.includes(pkg))],
   banner: { js: LAMBDA_BUNDLING.banner },
   mainFields: [...LAMBDA_BUNDLING.mainFields],
-  alias: bundlingAliases(),
+  alias: Object.fromEntries(
+    Object.entries(bundlingAliases()).filter(
+      ([pkg]) => !LOCAL_MODE_EXTERNALS.includes(pkg) && !withoutStubs.includes(pkg),
+    ),
+  ),
   absWorkingDir: repoRoot,
   logLevel: 'error',
 });
@@ -193,12 +228,12 @@ export async function benchColdStart(
   for (const variant of VARIANTS) {
     for (const [name, spec] of specs) {
       if (variant.name !== 'deployed' && !PIPELINE.includes(name)) continue;
-      const key = `${variant.external.join(',')}|${name}`;
+      const key = bundleKey(variant, name);
       if (sizes.has(key)) continue;
       const dir = join(out, variant.name, name);
       await mkdir(dir, { recursive: true });
       const outfile = join(dir, 'index.mjs');
-      await build(esbuildOptionsFor(spec.entry, outfile, variant.external));
+      await build(esbuildOptionsFor(spec.entry, outfile, variant.external, variant.withoutStubs));
       sizes.set(key, {
         bundle: outfile,
         bundleBytes: (await stat(outfile)).size,
@@ -235,7 +270,7 @@ export async function benchColdStart(
       const spec = functions[name] as FunctionSpec;
       const file = join(events, `${randomUUID()}.json`);
       await writeFile(file, JSON.stringify(event));
-      const { bundle } = sizes.get(`${variant.external.join(',')}|${name}`) as { bundle: string };
+      const { bundle } = sizes.get(bundleKey(variant, name)) as { bundle: string };
       const result = await runChild(bundle, file, {
         ...process.env,
         AWS_LAMBDA_FUNCTION_NAME: `laurel-${name}`,
@@ -319,7 +354,7 @@ export async function benchColdStart(
         const got = samples.get(`${variant.name}|${name}`) ?? [];
         if (got.length === 0) continue;
         const pick = (k: string) => median(got.map((s) => Number(s[k])));
-        const size = sizes.get(`${variant.external.join(',')}|${name}`) as {
+        const size = sizes.get(bundleKey(variant, name)) as {
           bundleBytes: number;
           sourceMapBytes: number;
         };
@@ -331,6 +366,7 @@ export async function benchColdStart(
           bootMs: round(pick('bootMs'), 1),
           importMs: round(pick('importMs'), 1),
           initMs: round(pick('bootMs') + pick('importMs'), 1),
+          initCpuMs: round(pick('initCpuMs'), 1),
           firstInvokeMs: round(pick('invokeMs'), 1),
           outcome: String(got[got.length - 1]?.outcome),
           invocation: invocations.get(`${variant.name}|${name}`) ?? '',

@@ -295,8 +295,21 @@ async function main() {
       const measured = JSON.parse(await readFile(out, 'utf8'));
       if (part === 'signing') report.signing = measured;
       else if (part === 'pipeline') report.pipeline = measured;
-      else if (part === 'cold-start') report.coldStart = measured;
-      else report.idle = measured;
+      else if (part === 'cold-start') {
+        const coldStart = measured as Measured<ColdStartReport>;
+        const before = previous.coldStart;
+        // The last run's deployed figures, so a change to the bundling reads as before → after in one table.
+        if (before) {
+          coldStart.result.previous = {
+            at: before.at,
+            commit: previous.commit ?? 'unknown',
+            rows: before.result.rows
+              .filter((row) => row.variant === 'deployed')
+              .map(({ fn, bundleBytes, initMs, initCpuMs }) => ({ fn, bundleBytes, initMs, initCpuMs })),
+          };
+        }
+        report.coldStart = coldStart;
+      } else report.idle = measured;
       process.stderr.write(`bench: ${part} done in ${Math.round((Date.now() - started) / 1000)} s\n`);
     }
   } finally {

@@ -14,7 +14,12 @@ export const ESM_REQUIRE_BANNER =
  * The AWS SDK is bundled (`bundleAwsSDK`), not left to the copy in the nodejs24.x runtime image, although that would
  * cut about 400 KB from every bundle: the functions then run the SDK versions the tests ran against (Powertools'
  * idempotency and lib-dynamodb must match the client they wrap, and the runtime's copy changes when AWS updates it),
- * and the cold-start benchmark found no init time to win by leaving it out (bench/REPORT.md, "Cold start").
+ * and the cold-start benchmark found init slower, not faster, without it (bench/REPORT.md, "Cold start": the bundle
+ * shrinks by about 380 KB, but loading the SDK's hundreds of separate files costs more than parsing them in one).
+ *
+ * The aliases replace, at bundle time only, what a function never runs in AWS or never needs (each stub says why):
+ * jsonld's network loader, zod's non-English locales, nodemailer (SMTP is local mode only), and `node:http`'s ES module
+ * facade, which loads Node's undici. test/infra/bundling.test.ts checks that they keep behaviour.
  */
 export const LAMBDA_BUNDLING = {
   format: OutputFormat.ESM,
@@ -28,7 +33,13 @@ export const LAMBDA_BUNDLING = {
   forceDockerBundling: false,
   // Paths are relative to the repository root, where CDK runs esbuild. See each stub for why it is safe.
   esbuildArgs: {
-    '--alias': ['@digitalbazaar/http-client=./infra/constructs/bundle-stubs/no-network-http-client.js'],
+    '--alias': [
+      '@digitalbazaar/http-client=./infra/constructs/bundle-stubs/no-network-http-client.js',
+      'zod=./infra/constructs/bundle-stubs/zod-english/index.js',
+      'nodemailer=./infra/constructs/bundle-stubs/no-smtp.js',
+      'node:http=./infra/constructs/bundle-stubs/node-http.js',
+      'http=./infra/constructs/bundle-stubs/node-http.js',
+    ],
   },
 } as const satisfies BundlingOptions;
 
