@@ -35,15 +35,10 @@ import {
   issuerItem,
   keys,
   learnerCredentialItem,
+  stripKeys,
 } from '../tables/app-table.ts';
 
 type Item = Record<string, unknown>;
-
-const strip = (item: Item | undefined) => {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ttl: _ttl, ...rest } = item;
-  return rest;
-};
 
 export interface Page<T> {
   items: T[];
@@ -99,7 +94,7 @@ export class AdminStore {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: key, ...(consistent && { ConsistentRead: true }) }),
     );
-    return strip(out.Item);
+    return stripKeys(out.Item);
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
@@ -157,7 +152,7 @@ export class AdminStore {
   // ---- issuers and sources ----
 
   async listIssuers(): Promise<Issuer[]> {
-    return (await this.listing(keys.issuerListing('').gsi1pk)).map((i) => issuerItem.parse(strip(i)));
+    return (await this.listing(keys.issuerListing('').gsi1pk)).map((i) => issuerItem.parse(stripKeys(i)));
   }
 
   async getIssuer(slug: string): Promise<Issuer | undefined> {
@@ -222,7 +217,7 @@ export class AdminStore {
   // ---- achievements ----
 
   async listAchievements(): Promise<Achievement[]> {
-    return (await this.listing(keys.achievementListing('').gsi1pk)).map((i) => achievementItem.parse(strip(i)));
+    return (await this.listing(keys.achievementListing('').gsi1pk)).map((i) => achievementItem.parse(stripKeys(i)));
   }
 
   async getAchievement(id: string): Promise<Achievement | undefined> {
@@ -232,7 +227,7 @@ export class AdminStore {
 
   async listVersions(id: string): Promise<AchievementVersion[]> {
     const items = await this.partition(keys.achievement(id).pk, keys.achievementVersionPrefix);
-    return items.map((i) => achievementVersionItem.parse(strip(i)));
+    return items.map((i) => achievementVersionItem.parse(stripKeys(i)));
   }
 
   async getVersion(id: string, version: number): Promise<AchievementVersion | undefined> {
@@ -242,7 +237,7 @@ export class AdminStore {
 
   async listAudit(id: string): Promise<AuditRecord[]> {
     const items = await this.partition(keys.achievement(id).pk, keys.achievementAuditPrefix);
-    return items.map((i) => auditItem.parse(strip(i)));
+    return items.map((i) => auditItem.parse(stripKeys(i)));
   }
 
   /** Writes a change to one achievement in one transaction; `conflict` when any expectation no longer holds. */
@@ -300,7 +295,7 @@ export class AdminStore {
   // ---- rules ----
 
   async listRules(): Promise<AnyRule[]> {
-    return (await this.partition(keys.ruleDirectoryPartition)).map((i) => anyRuleItem.parse(strip(i)));
+    return (await this.partition(keys.ruleDirectoryPartition)).map((i) => anyRuleItem.parse(stripKeys(i)));
   }
 
   async getRule(id: string): Promise<AnyRule | undefined> {
@@ -373,7 +368,7 @@ export class AdminStore {
         }),
       );
       for (const raw of out.Items ?? []) {
-        const record = dryRunItem.parse(strip(raw));
+        const record = dryRunItem.parse(stripKeys(raw));
         if (!opts.status || record.status === opts.status) items.push(record);
       }
       start = out.LastEvaluatedKey;
@@ -411,7 +406,7 @@ export class AdminStore {
           }),
         );
         for (const raw of out.Items ?? []) {
-          const parsed = parse(strip(raw) ?? {});
+          const parsed = parse(stripKeys(raw) ?? {});
           if (!opts.keep || opts.keep(parsed)) items.push(parsed);
         }
         start = out.LastEvaluatedKey;
@@ -467,7 +462,7 @@ export class AdminStore {
   /** Every credential of a learner (by learner key), newest first. */
   async credentialsOfLearner(learnerKey: string): Promise<CredentialRecord[]> {
     const refs = (await this.partition(keys.learnerPartition(learnerKey))).map((i) =>
-      learnerCredentialItem.parse(strip(i)),
+      learnerCredentialItem.parse(stripKeys(i)),
     );
     const found: CredentialRecord[] = [];
     for (let i = 0; i < refs.length; i += 100) {
@@ -476,7 +471,7 @@ export class AdminStore {
       };
       while (request && Object.keys(request).length > 0) {
         const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const raw of out.Responses?.[this.tableName] ?? []) found.push(credentialItem.parse(strip(raw)));
+        for (const raw of out.Responses?.[this.tableName] ?? []) found.push(credentialItem.parse(stripKeys(raw)));
         request = out.UnprocessedKeys as typeof request;
       }
     }

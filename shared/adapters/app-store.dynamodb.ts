@@ -44,6 +44,7 @@ import {
   ruleItem,
   type StackRule,
   stackRuleItem,
+  stripKeys,
   type WalletGrant,
   type WalletGrantKind,
   walletGrantItem,
@@ -51,12 +52,6 @@ import {
 
 export type SaveIssuanceResult = { created: true } | { created: false; existingCredentialId: string };
 export type RedeemResult = 'redeemed' | 'used-or-expired';
-
-const strip = <T extends Record<string, unknown>>(item: T | undefined) => {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ttl: _ttl, ...rest } = item;
-  return rest;
-};
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -89,7 +84,7 @@ export class AppStore {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: key, ...(consistent && { ConsistentRead: true }) }),
     );
-    return strip(out.Item);
+    return stripKeys(out.Item);
   }
 
   async getIssuer(slug: string): Promise<Issuer | undefined> {
@@ -116,7 +111,7 @@ export class AppStore {
         ExpressionAttributeValues: { ':pk': keys.ruleMatch(source, kind, externalId).gsi1pk },
       }),
     );
-    return (out.Items ?? []).map((item) => ruleItem.parse(strip(item)));
+    return (out.Items ?? []).map((item) => ruleItem.parse(stripKeys(item)));
   }
 
   async recordEvent(record: EventRecord): Promise<void> {
@@ -298,7 +293,7 @@ export class AppStore {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((item) => reminderItem.parse(strip(item)));
+    return (out.Items ?? []).map((item) => reminderItem.parse(stripKeys(item)));
   }
 
   /**
@@ -490,7 +485,7 @@ export class AppStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return walletGrantItem.parse(strip(out.Attributes));
+      return walletGrantItem.parse(stripKeys(out.Attributes));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -514,7 +509,7 @@ export class AppStore {
         ExpressionAttributeValues: { ':pk': keys.stackRequirementPartition(achievementId) },
       }),
     );
-    return (out.Items ?? []).map((item) => stackRuleItem.parse(strip(item)));
+    return (out.Items ?? []).map((item) => stackRuleItem.parse(stripKeys(item)));
   }
 
   /** Adds an earned achievement to a learner's progress on a pathway (a set: adding twice counts once). */
@@ -533,7 +528,7 @@ export class AppStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return progressItem.parse(strip(out.Attributes));
+    return progressItem.parse(stripKeys(out.Attributes));
   }
 
   async getProgress(ruleId: string, learnerKey: string): Promise<ProgressRecord | undefined> {

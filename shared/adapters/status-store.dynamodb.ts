@@ -40,6 +40,7 @@ import {
   statusListBitsItem,
   statusListItem,
   statusListSignedItem,
+  stripKeys,
 } from '../tables/app-table.ts';
 
 /** What award asks for before it signs: an index of its own in the issuer's open list of that purpose. */
@@ -74,12 +75,6 @@ export interface StatusStoreOptions {
   /** Index draws; tests make them collide on purpose. */
   random?: (length: number) => number;
 }
-
-const strip = <T extends Record<string, unknown>>(item: T | undefined) => {
-  if (!item) return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ttl: _ttl, ...rest } = item;
-  return rest;
-};
 
 const BIT_FOR: Record<StatusAction, boolean> = { revoke: true, suspend: true, reinstate: false };
 
@@ -168,7 +163,7 @@ export class StatusStore {
       const out = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: keys.statusHead(issuerSlug, purpose), ConsistentRead: true }),
       );
-      const head = strip(out.Item);
+      const head = stripKeys(out.Item);
       if (head) return statusHeadItem.parse(head);
       const listId = randomUUID();
       try {
@@ -306,7 +301,7 @@ export class StatusStore {
         ConsistentRead: true,
       }),
     );
-    const bySk = new Map((out.Items ?? []).map((i) => [String(i.sk), strip(i)]));
+    const bySk = new Map((out.Items ?? []).map((i) => [String(i.sk), stripKeys(i)]));
     const list = bySk.get(keys.statusList(listId).sk);
     const bits = bySk.get(keys.statusListBits(listId).sk);
     if (!list || !bits) return undefined;
@@ -350,7 +345,7 @@ export class StatusStore {
         if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
         if (attempt > 0) await pause(attempt);
         const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tableName] ?? []) found.push(credentialItem.parse(strip(item)));
+        for (const item of out.Responses?.[this.tableName] ?? []) found.push(credentialItem.parse(stripKeys(item)));
         request = out.UnprocessedKeys;
       }
     }
@@ -404,7 +399,7 @@ export class StatusStore {
         new GetCommand({ TableName: this.tableName, Key: keys.statusListBits(listId), ConsistentRead: true }),
       );
       if (!out.Item) throw new Error(`status list ${listId} does not exist`);
-      const bits = statusListBitsItem.parse(strip(out.Item));
+      const bits = statusListBitsItem.parse(stripKeys(out.Item));
       const encodedList = await setStatusBits(
         bits.encodedList,
         changes.map((c) => c.index),
@@ -478,6 +473,6 @@ export class StatusStore {
         ExpressionAttributeValues: { ':pk': keys.credential(credentialId).pk, ':prefix': 'STATUSCHANGE#' },
       }),
     );
-    return (out.Items ?? []).map((i) => strip(i) as StatusChangeRecord);
+    return (out.Items ?? []).map((i) => stripKeys(i) as StatusChangeRecord);
   }
 }

@@ -68,6 +68,13 @@ export interface Key {
 
 const day = (iso: string) => iso.slice(0, 10);
 
+/** An item without its key attributes (pk, sk, gsi1pk, gsi1sk, ttl): what the item schemas parse. */
+export const stripKeys = <T extends Record<string, unknown>>(item: T | undefined) => {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ttl: _ttl, ...rest } = item;
+  return rest;
+};
+
 /** Key builders: the only place key strings are spelled. */
 export const keys = {
   issuer: (slug: string): Key => ({ pk: `ISSUER#${slug}`, sk: 'PROFILE' }),
