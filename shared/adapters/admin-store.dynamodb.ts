@@ -1,12 +1,6 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
@@ -37,6 +31,7 @@ import {
   learnerCredentialItem,
   stripKeys,
 } from '../tables/app-table.ts';
+import { TableStore } from './table-store.ts';
 
 type Item = Record<string, unknown>;
 
@@ -80,23 +75,7 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
  * trail, rules with their listing copies, and the day-partitioned logs (events, credentials). Key strings come from
  * `keys`; multi-item changes are transactions with conditions, so a lost race is a `conflict`, never a half write.
  */
-export class AdminStore {
-  private readonly doc: DynamoDBDocumentClient;
-
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  }
-
-  private async get(key: { pk: string; sk: string }, consistent = false) {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ...(consistent && { ConsistentRead: true }) }),
-    );
-    return stripKeys(out.Item);
-  }
-
+export class AdminStore extends TableStore {
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
     const items: Item[] = [];
     let start: Item | undefined;

@@ -1,11 +1,6 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -49,6 +44,7 @@ import {
   type WalletGrantKind,
   walletGrantItem,
 } from '../tables/app-table.ts';
+import { TableStore } from './table-store.ts';
 
 export type SaveIssuanceResult = { created: true } | { created: false; existingCredentialId: string };
 export type RedeemResult = 'redeemed' | 'used-or-expired';
@@ -70,23 +66,7 @@ const learnerIndexItem = (c: CredentialRecord) => ({
  * The application table behind narrow ports. The only module that knows key strings beyond `keys`, and the only one
  * that speaks DynamoDB for the services.
  */
-export class AppStore {
-  private readonly doc: DynamoDBDocumentClient;
-
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  }
-
-  private async get(key: { pk: string; sk: string }, consistent = false) {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ...(consistent && { ConsistentRead: true }) }),
-    );
-    return stripKeys(out.Item);
-  }
-
+export class AppStore extends TableStore {
   async getIssuer(slug: string): Promise<Issuer | undefined> {
     const item = await this.get(keys.issuer(slug));
     return item && issuerItem.parse(item);

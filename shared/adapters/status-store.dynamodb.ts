@@ -8,7 +8,6 @@ import {
   BatchGetCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
-  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -42,6 +41,7 @@ import {
   statusListSignedItem,
   stripKeys,
 } from '../tables/app-table.ts';
+import { TableStore } from './table-store.ts';
 
 /** What award asks for before it signs: an index of its own in the issuer's open list of that purpose. */
 export interface AllocateStatusRequest {
@@ -104,24 +104,18 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random(
  * bits of each list with optimistic versioning, the cached signed list credential, and status changes written with
  * their audit records in one transaction per list.
  */
-export class StatusStore {
-  private readonly doc: DynamoDBDocumentClient;
+export class StatusStore extends TableStore {
   private readonly listLength: number;
   private readonly listCapacity: number;
   private readonly random: (length: number) => number;
   /**
    * The head last seen per issuer and purpose, so an allocation costs two writes and no read. Safe when stale: the
-   * index is still claimed conditionally (unique in whatever list it lands), and the count update, conditioned on
-   * the list, tells a container its head moved, so a rolled list gets at most one more entry per container.
+   * slot reservation is conditioned on the list and its capacity, so a stale head only costs a re-read.
    */
   private readonly heads = new Map<string, StatusHead>();
 
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
-    options: StatusStoreOptions = {},
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  constructor(client: DynamoDBClient, tableName: string, options: StatusStoreOptions = {}) {
+    super(client, tableName);
     this.listLength = options.listLength ?? STATUS_LIST_LENGTH;
     this.listCapacity = options.listCapacity ?? STATUS_LIST_CAPACITY;
     this.random = options.random ?? randomStatusIndex;
