@@ -18,7 +18,8 @@ import {
   appTable,
   auditItem,
   type CredentialRecord,
-  credentialItem,
+  type CredentialStateRecord,
+  credentialStateItem,
   type DryRunRecord,
   dryRunItem,
   type EventRecord,
@@ -424,33 +425,33 @@ export class AdminStore extends TableStore {
     to: Date;
     limit: number;
     cursor?: string;
-    keep?: (record: CredentialRecord) => boolean;
-  }): Promise<Page<CredentialRecord>> {
+    keep?: (record: CredentialStateRecord) => boolean;
+  }): Promise<Page<CredentialStateRecord>> {
     return this.acrossDays(
       (day) => keys.credentialLog(`${day}T00:00:00.000Z`, '').gsi1pk,
-      (i) => credentialItem.parse(i),
+      (i) => credentialStateItem.parse(i),
       opts,
     );
   }
 
+  /** One credential with its signed document. */
   async getCredential(id: string): Promise<CredentialRecord | undefined> {
-    const item = await this.get(keys.credential(id), true);
-    return item && credentialItem.parse(item);
+    return this.readCredential(id, true);
   }
 
-  /** Every credential of a learner (by learner key), newest first. */
-  async credentialsOfLearner(learnerKey: string): Promise<CredentialRecord[]> {
+  /** Every credential of a learner (by learner key), newest first; states only, as listings show them. */
+  async credentialsOfLearner(learnerKey: string): Promise<CredentialStateRecord[]> {
     const refs = (await this.partition(keys.learnerPartition(learnerKey))).map((i) =>
       learnerCredentialItem.parse(stripKeys(i)),
     );
-    const found: CredentialRecord[] = [];
+    const found: CredentialStateRecord[] = [];
     for (let i = 0; i < refs.length; i += 100) {
       let request: Record<string, { Keys: Item[] }> | undefined = {
         [this.tableName]: { Keys: refs.slice(i, i + 100).map((r) => ({ ...keys.credential(r.credentialId) })) },
       };
       while (request && Object.keys(request).length > 0) {
         const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const raw of out.Responses?.[this.tableName] ?? []) found.push(credentialItem.parse(stripKeys(raw)));
+        for (const raw of out.Responses?.[this.tableName] ?? []) found.push(credentialStateItem.parse(stripKeys(raw)));
         request = out.UnprocessedKeys as typeof request;
       }
     }

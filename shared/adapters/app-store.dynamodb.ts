@@ -19,7 +19,6 @@ import {
   type ClaimRecord,
   type CredentialRecord,
   claimItem,
-  credentialItem,
   type DryRunRecord,
   type DryRunStatus,
   dryRunItem,
@@ -44,6 +43,7 @@ import {
   type WalletGrantKind,
   walletGrantItem,
 } from '../tables/app-table.ts';
+import { credentialItems } from '../tables/credential-items.ts';
 import { TableStore } from './table-store.ts';
 
 export type SaveIssuanceResult = { created: true } | { created: false; existingCredentialId: string };
@@ -131,9 +131,21 @@ export class AppStore extends TableStore {
   /**
    * Stores a credential, its claim token hash and the (event, rule) issuance marker in one transaction. If the marker
    * already exists the event was issued before: nothing is written and the earlier credential id is returned.
+   *
+   * The signed document goes first, on its own (its item is written once and never again; outside the transaction it
+   * costs half): the transaction then creates the credential, whose state item is what every reader starts from. A
+   * cancelled transaction wrote nothing, so its document belongs to no credential and is deleted.
    */
   async saveIssuance(credential: CredentialRecord, claim: ClaimRecord): Promise<SaveIssuanceResult> {
     const marker = keys.issuance(credential.sourceEventId, credential.ruleId);
+    const items = credentialItems(credential);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: items.document,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -146,15 +158,7 @@ export class AppStore extends TableStore {
               },
             },
             {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...keys.credential(credential.id),
-                  ...keys.credentialLog(credential.issuedAt, credential.id),
-                  ...credential,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+              Put: { TableName: this.tableName, Item: items.state, ConditionExpression: 'attribute_not_exists(pk)' },
             },
             {
               Put: {
@@ -173,10 +177,12 @@ export class AppStore extends TableStore {
       );
       return { created: true };
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // Best effort: a document left behind is never read (no state item points to it), only stored.
+      await this.doc
+        .send(new DeleteCommand({ TableName: this.tableName, Key: keys.credentialDocument(credential.id) }))
+        .catch(() => undefined);
+      if (error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
         const existing = await this.doc.send(
           new GetCommand({ TableName: this.tableName, Key: marker, ConsistentRead: true }),
         );
@@ -187,10 +193,12 @@ export class AppStore extends TableStore {
     }
   }
 
-  /** `consistent` for a reader that follows the writer closely (notify right after award). */
+  /**
+   * A credential with its signed document (one Query on its partition). `consistent` for a reader that follows the
+   * writer closely (notify right after award).
+   */
   async getCredential(id: string, opts: { consistent?: boolean } = {}): Promise<CredentialRecord | undefined> {
-    const item = await this.get(keys.credential(id), opts.consistent);
-    return item && credentialItem.parse(item);
+    return this.readCredential(id, opts.consistent);
   }
 
   async getClaim(tokenHash: string): Promise<ClaimRecord | undefined> {
@@ -232,25 +240,21 @@ export class AppStore extends TableStore {
     }
   }
 
-  /** Marks the claim email sent; with `firstReminder`, schedules the first reminder in the same transaction. */
+  /**
+   * Marks the claim email sent; with `firstReminder`, schedules the first reminder first. Two plain writes, not a
+   * transaction (which would cost twice): stopped between them, the credential still reads as unsent, as when stopped
+   * before both, and the retried message writes both again (the reminder is the same item either way).
+   */
   async markEmailSent(credentialId: string, at: string, firstReminder?: ReminderRecord): Promise<void> {
-    const update = {
-      TableName: this.tableName,
-      Key: keys.credential(credentialId),
-      UpdateExpression: 'SET emailStatus = :sent, emailSentAt = :at',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':sent': 'sent', ':at': at },
-    };
-    if (!firstReminder) {
-      await this.doc.send(new UpdateCommand(update));
-      return;
-    }
+    if (firstReminder)
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.reminderItem(firstReminder) }));
     await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Update: update },
-          { Put: { TableName: this.tableName, Item: this.reminderItem(firstReminder) } },
-        ],
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.credential(credentialId),
+        UpdateExpression: 'SET emailStatus = :sent, emailSentAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':sent': 'sent', ':at': at },
       }),
     );
   }

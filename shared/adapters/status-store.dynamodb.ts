@@ -24,8 +24,8 @@ import {
 } from '../credentials/status-list.ts';
 import {
   appTable,
-  type CredentialRecord,
-  credentialItem,
+  type CredentialStateRecord,
+  credentialStateItem,
   keys,
   type SignedStatusList,
   type StatusAction,
@@ -325,9 +325,12 @@ export class StatusStore extends TableStore {
 
   // ---- status changes ----
 
-  /** Credentials by id (BatchGetItem, 100 a call, unprocessed keys retried); missing ids are simply absent. */
-  async getCredentials(ids: readonly string[]): Promise<CredentialRecord[]> {
-    const found: CredentialRecord[] = [];
+  /**
+   * Credentials by id, their state items only (BatchGetItem, 100 a call, unprocessed keys retried); missing ids are
+   * simply absent.
+   */
+  async getCredentials(ids: readonly string[]): Promise<CredentialStateRecord[]> {
+    const found: CredentialStateRecord[] = [];
     for (let i = 0; i < ids.length; i += 100) {
       let request: BatchGetCommandInput['RequestItems'] = {
         [this.tableName]: {
@@ -339,7 +342,8 @@ export class StatusStore extends TableStore {
         if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
         if (attempt > 0) await pause(attempt);
         const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of out.Responses?.[this.tableName] ?? []) found.push(credentialItem.parse(stripKeys(item)));
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          found.push(credentialStateItem.parse(stripKeys(item)));
         request = out.UnprocessedKeys;
       }
     }

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { stripKeys } from '../tables/app-table.ts';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type CredentialRecord, stripKeys } from '../tables/app-table.ts';
+import { credentialFromItems, credentialItemsQuery, lacksDocument } from '../tables/credential-items.ts';
 
 /** What every store over the application table shares: the document client and a keyed read without key attributes. */
 export abstract class TableStore {
@@ -18,5 +19,22 @@ export abstract class TableStore {
       new GetCommand({ TableName: this.tableName, Key: key, ...(consistent && { ConsistentRead: true }) }),
     );
     return stripKeys(out.Item);
+  }
+
+  /**
+   * A credential with its signed document: its state and document items, in one Query on its partition. The document
+   * is written before the state; an eventually consistent read that saw the state alone reads again, consistently.
+   */
+  protected async readCredential(id: string, consistent = false): Promise<CredentialRecord | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        ...credentialItemsQuery(id),
+        ...(consistent && { ConsistentRead: true }),
+      }),
+    );
+    const items = out.Items ?? [];
+    if (!consistent && lacksDocument(items)) return this.readCredential(id, true);
+    return credentialFromItems(items);
   }
 }

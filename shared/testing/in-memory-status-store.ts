@@ -17,6 +17,7 @@ import {
 } from '../credentials/status-list.ts';
 import type {
   CredentialRecord,
+  CredentialStateRecord,
   SignedStatusList,
   StatusChangeRecord,
   StatusEntry,
@@ -109,10 +110,13 @@ export class InMemoryStatusStore {
       this.signed.set(signed.listId, structuredClone(signed));
   }
 
-  async getCredentials(ids: readonly string[]): Promise<CredentialRecord[]> {
+  /** State only, as the DynamoDB store reads it (the document item is not read). */
+  async getCredentials(ids: readonly string[]): Promise<CredentialStateRecord[]> {
     return [...new Set(ids)].flatMap((id) => {
       const c = this.credentials.get(id);
-      return c ? [structuredClone(c)] : [];
+      if (!c) return [];
+      const { document: _document, ...state } = structuredClone(c);
+      return [state];
     });
   }
 

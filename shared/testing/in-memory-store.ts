@@ -17,10 +17,12 @@ import type {
   WalletGrant,
   WalletGrantKind,
 } from '../tables/app-table.ts';
+import { credentialItems } from '../tables/credential-items.ts';
 
 /**
  * In-memory stand-in for `AppStore` with the same semantics (conditional issuance, single-use claims), for use-case
- * tests. The DynamoDB adapter itself is tested against DynamoDB Local.
+ * tests. The DynamoDB adapter itself is tested against DynamoDB Local. `credentials` holds each credential whole (its
+ * state and document items together); like the table's, every change after issuance touches state fields only.
  */
 export class InMemoryStore {
   readonly issuers = new Map<string, Issuer>();
@@ -59,6 +61,8 @@ export class InMemoryStore {
     return this.events.get(eventId);
   }
   async saveIssuance(credential: CredentialRecord, claim: ClaimRecord): Promise<SaveIssuanceResult> {
+    // The same item schemas as the table's (state and document items), so a record DynamoDB would refuse fails here.
+    credentialItems(credential);
     const marker = `${credential.sourceEventId}#${credential.ruleId}`;
     const existing = this.issuances.get(marker);
     if (existing) return { created: false, existingCredentialId: existing };

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { learnerKey } from '#shared/learner-key.ts';
 import { urls } from '#shared/routes/manifest.ts';
 import { HttpError } from '#shared/runtime/errors.ts';
-import type { CredentialRecord } from '#shared/tables/app-table.ts';
+import type { CredentialStateRecord } from '#shared/tables/app-table.ts';
 import { type Actor, canSeeLearners } from '../domain/actor.ts';
 import type { CredentialState, credentialSearchInput, eventQuery } from '../domain/schemas.ts';
 import { notFound } from './issuers.ts';
@@ -11,7 +11,7 @@ import type { ClaimKey, Clock, ConsoleStore } from './ports.ts';
 const DAY_MS = 86_400_000;
 
 /** Where a credential stands, for the console: revoked and suspended first, then claim and email. */
-export const credentialState = (c: CredentialRecord): CredentialState => {
+export const credentialState = (c: CredentialStateRecord): CredentialState => {
   if (c.revokedAt) return 'revoked';
   if (c.suspendedAt && (!c.reinstatedAt || c.reinstatedAt < c.suspendedAt)) return 'suspended';
   if (c.claimedAt) return 'claimed';
@@ -46,7 +46,7 @@ export const makeActivity = ({ store, claimKey, clock, publicBaseUrl, resend }: 
   const links = urls(publicBaseUrl);
 
   /** What the console shows of a credential (the signed document only on the single view). */
-  const summary = (c: CredentialRecord) => ({
+  const summary = (c: CredentialStateRecord) => ({
     id: c.id,
     url: links.credential(c.id),
     issuerSlug: c.issuerSlug,
@@ -95,7 +95,7 @@ export const makeActivity = ({ store, claimKey, clock, publicBaseUrl, resend }: 
      * credentials. Otherwise a window of issue days. Issuer admins see their issuers' credentials only.
      */
     searchCredentials: async (actor: Actor, q: z.output<typeof credentialSearchInput>) => {
-      const keep = (c: CredentialRecord) =>
+      const keep = (c: CredentialStateRecord) =>
         canSeeLearners(actor, c.issuerSlug) &&
         (!q.achievementId || c.achievementId === q.achievementId) &&
         (!q.issuerSlug || c.issuerSlug === q.issuerSlug) &&

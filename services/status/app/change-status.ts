@@ -2,7 +2,7 @@ import { MAX_CHANGES_PER_COMMIT } from '#shared/adapters/status-store.dynamodb.t
 import { urls } from '#shared/routes/manifest.ts';
 import { PermanentError } from '#shared/runtime/errors.ts';
 import type {
-  CredentialRecord,
+  CredentialStateRecord,
   StatusAction,
   StatusChangeRecord,
   StatusEntry,
@@ -96,7 +96,7 @@ type Verdict =
   | { kind: 'already'; at: string }
   | { kind: 'refused'; code: string; status: number; message: string };
 
-const judge = (record: CredentialRecord, action: StatusAction): Verdict => {
+const judge = (record: CredentialStateRecord, action: StatusAction): Verdict => {
   const entry = record.statusEntries?.find((e) => e.purpose === PURPOSE[action]);
   const id = record.id;
   switch (action) {
@@ -142,9 +142,9 @@ const judge = (record: CredentialRecord, action: StatusAction): Verdict => {
 };
 
 interface Applied {
-  changed: { record: CredentialRecord; at: string }[];
-  already: { record: CredentialRecord; at: string }[];
-  refused: { record: CredentialRecord; verdict: Extract<Verdict, { kind: 'refused' }> }[];
+  changed: { record: CredentialStateRecord; at: string }[];
+  already: { record: CredentialStateRecord; at: string }[];
+  refused: { record: CredentialStateRecord; verdict: Extract<Verdict, { kind: 'refused' }> }[];
 }
 
 /**
@@ -162,7 +162,7 @@ export const makeChangeStatus = ({ store, lookups, publisher, clock, publicBaseU
   const links = urls(publicBaseUrl);
 
   const apply = async (
-    records: CredentialRecord[],
+    records: CredentialStateRecord[],
     action: StatusAction,
     who: { actor: string; reason: string },
   ): Promise<Applied> => {
@@ -171,7 +171,7 @@ export const makeChangeStatus = ({ store, lookups, publisher, clock, publicBaseU
     for (let round = 0; pending.length > 0; round++) {
       if (round >= 5) throw new Error(`status of ${pending.length} credentials kept changing during ${action}`);
       const at = clock.now().toISOString();
-      const byList = new Map<string, { record: CredentialRecord; change: StatusChangeRecord }[]>();
+      const byList = new Map<string, { record: CredentialStateRecord; change: StatusChangeRecord }[]>();
       for (const record of pending) {
         const verdict = judge(record, action);
         if (verdict.kind === 'already') result.already.push({ record, at: verdict.at });
@@ -211,7 +211,7 @@ export const makeChangeStatus = ({ store, lookups, publisher, clock, publicBaseU
     return result;
   };
 
-  const announce = async (action: StatusAction, items: { record: CredentialRecord; at: string }[]) => {
+  const announce = async (action: StatusAction, items: { record: CredentialStateRecord; at: string }[]) => {
     if (items.length === 0) return;
     const details = items.map(({ record, at }) => ({
       version: 1 as const,
@@ -231,7 +231,7 @@ export const makeChangeStatus = ({ store, lookups, publisher, clock, publicBaseU
   };
 
   /** A credential suspended before its claim email went out gets the email once reinstated (notify skips it meanwhile). */
-  const reannounceUnsent = async (records: CredentialRecord[]) => {
+  const reannounceUnsent = async (records: CredentialStateRecord[]) => {
     const unsent = records.filter((r) => r.emailStatus === 'pending' && !r.claimedAt);
     if (unsent.length === 0) return;
     await publisher.credentialIssued(
