@@ -29,16 +29,35 @@ describe('costPerThousand', () => {
 });
 
 describe('idleMonthly', () => {
-  it('counts keys, alarms and billable dashboards, and polling beyond the free tier', () => {
-    const idle = idleMonthly({ kmsKeys: 3, alarms: 8, dashboards: 1, polledQueues: 4 }, { otherDashboards: 3 });
+  const idle = { kmsKeys: 3, alarms: 3, alarmMetrics: 3, dashboards: 1, dashboardMetrics: 40, polledQueues: 4 };
+  const polls = 4 * 5 * 3 * 30 * 24 * 60;
 
-    const polls = 4 * 5 * 3 * 30 * 24 * 60;
-    expect(idle.total).toBeCloseTo(3 + 0.8 + 3 + ((polls - 1e6) * 0.4) / 1e6, 6);
+  it('leaves alarm metrics, dashboards and requests within the free allowances free, and polling beyond them billed', () => {
+    const { lines, total } = idleMonthly(idle);
+
+    expect(lines.map((l) => l.dollars)).toEqual([3, 0, 0, ((polls - 1e6) * 0.4) / 1e6]);
+    expect(total).toBeCloseTo(3 + ((polls - 1e6) * 0.4) / 1e6, 6);
   });
 
-  it('leaves a dashboard free while the account has fewer than three', () => {
-    const idle = idleMonthly({ kmsKeys: 1, alarms: 0, dashboards: 1, polledQueues: 0 });
+  it('bills everything on an account whose allowances other resources already use', () => {
+    const crowded = idleMonthly(idle, { otherAlarmMetrics: 10, otherDashboards: 3 });
+    const { totalPastFreeTier } = idleMonthly(idle);
 
-    expect(idle.total).toBe(PRICES.kms.perKeyMonth);
+    const expected = 3 + 3 * 0.1 + 3 + (polls * 0.4) / 1e6;
+    expect(totalPastFreeTier).toBeCloseTo(expected, 6);
+    // The CloudWatch allowances spent elsewhere; SQS's free million still applies.
+    expect(crowded.total).toBeCloseTo(3 + 3 * 0.1 + 3 + ((polls - 1e6) * 0.4) / 1e6, 6);
+  });
+
+  it('bills alarm metrics past the free ten, counting each metric, not each alarm', () => {
+    const { lines } = idleMonthly({ ...idle, alarms: 2, alarmMetrics: 12, polledQueues: 0 }, { otherAlarmMetrics: 1 });
+
+    expect(lines[1]?.dollars).toBeCloseTo(3 * PRICES.cloudwatch.perAlarmMetricMonth, 10);
+  });
+
+  it('does not count a dashboard of more than 50 metrics as free', () => {
+    const { lines } = idleMonthly({ ...idle, dashboardMetrics: 51 });
+
+    expect(lines[2]?.dollars).toBe(PRICES.cloudwatch.perDashboardMonth);
   });
 });

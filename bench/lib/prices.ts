@@ -25,9 +25,37 @@ export const PRICES = {
     perTenThousandAsymmetricRequests: 0.15,
   },
   eventbridge: { perMillionCustomEvents: 1 },
-  sqs: { perMillionRequests: 0.4, freeRequestsPerMonth: 1_000_000 },
+  sqs: {
+    perMillionRequests: 0.4,
+    /** Always free, per account: 1 million requests a month (aws.amazon.com/sqs/pricing/). */
+    freeRequestsPerMonth: 1_000_000,
+    /**
+     * Idle Lambda event source mappings: with no messages, a standard queue's mapping keeps five concurrent long
+     * polls and "can optimize to as few as 2", except when a maximum concurrency is set (every Laurel mapping sets
+     * one) (AWS Lambda Developer Guide, "Configuring scaling behavior for SQS event source mappings",
+     * docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html, read 2026-11). The guide does not give the
+     * wait time; 20 s, SQS's longest, is assumed: three empty receives a minute per poller.
+     */
+    idlePollersWithMaxConcurrency: 5,
+    longPollsPerPollerMinute: 3,
+  },
   ses: { perThousandEmails: 0.1 },
-  cloudwatch: { perAlarmMonth: 0.1, perDashboardMonth: 3, freeDashboards: 3 },
+  /**
+   * aws.amazon.com/cloudwatch/pricing/ (free tier table, read 2026-11): alarms are billed per alarm metric, $0.10 a
+   * month at standard resolution. "Your costs are based on your alarm's resolution setting and the number of metrics
+   * that your alarm references" (CloudWatch User Guide, "Optimizing and reducing costs of CloudWatch alarms"), so a
+   * metric-math alarm over N metrics costs N; a Metrics Insights query alarm is outside the free tier. Laurel's alarms
+   * read one metric each.
+   */
+  cloudwatch: {
+    perAlarmMetricMonth: 0.1,
+    /** Always free, per account: 10 alarm metrics ("Standard resolution alarms that list metrics directly"). */
+    freeAlarmMetrics: 10,
+    perDashboardMonth: 3,
+    /** Always free, per account: 3 dashboards "for up to 50 metrics" each. */
+    freeDashboards: 3,
+    freeDashboardMetrics: 50,
+  },
 } as const;
 
 /** The AWS work one credential costs, as measured (counts per issued-and-emailed credential). */
@@ -104,39 +132,72 @@ export function costPerThousand(work: CredentialWork, prices = PRICES): { lines:
 export interface IdleResources {
   kmsKeys: number;
   alarms: number;
+  /** What alarms are billed by: the metrics they read (one for a single-metric alarm). */
+  alarmMetrics: number;
   dashboards: number;
-  /** SQS queues that a Lambda event source mapping polls (long polling, 20 s). */
+  /** Metrics on the largest dashboard: the free tier covers dashboards of up to 50. */
+  dashboardMetrics: number;
+  /** SQS queues that a Lambda event source mapping polls (long polling). */
   polledQueues: number;
+}
+
+export interface IdleLine {
+  what: string;
+  /** With the account's always-free allowances (alarm metrics, dashboards, SQS requests) not used elsewhere. */
+  dollars: number;
+  /** On an account whose other resources already use those allowances. */
+  dollarsPastFreeTier: number;
 }
 
 /**
  * Fixed monthly cost of an idle deployment. Lambda, API Gateway, EventBridge, SES and on-demand DynamoDB cost
- * nothing without traffic (an empty table's storage rounds to zero). Polling is an estimate: each event source
- * mapping keeps `pollersPerQueue` long polls open (3 requests a minute each), within SQS's monthly free tier here.
+ * nothing without traffic (an empty table's storage rounds to zero). The free allowances are per account, so each
+ * line also says what it costs when other resources already use them. Polling is an estimate (see
+ * `PRICES.sqs.idlePollersWithMaxConcurrency`).
  */
 export function idleMonthly(
   r: IdleResources,
-  opts: { pollersPerQueue?: number; otherDashboards?: number } = {},
+  opts: {
+    pollersPerQueue?: number;
+    /** Dashboards and alarm metrics the account has besides Laurel's. */
+    otherDashboards?: number;
+    otherAlarmMetrics?: number;
+  } = {},
   prices = PRICES,
-) {
+): { lines: IdleLine[]; total: number; totalPastFreeTier: number } {
+  const cw = prices.cloudwatch;
   const minutes = 30 * 24 * 60;
-  const pollers = opts.pollersPerQueue ?? 5;
-  const pollRequests = r.polledQueues * pollers * 3 * minutes;
-  const billableDashboards = Math.max(
-    0,
-    r.dashboards - Math.max(0, prices.cloudwatch.freeDashboards - (opts.otherDashboards ?? 0)),
-  );
-  const lines = [
-    { what: `${r.kmsKeys} KMS key(s)`, dollars: r.kmsKeys * prices.kms.perKeyMonth },
-    { what: `${r.alarms} CloudWatch alarm(s)`, dollars: r.alarms * prices.cloudwatch.perAlarmMonth },
+  const pollers = opts.pollersPerQueue ?? prices.sqs.idlePollersWithMaxConcurrency;
+  const pollRequests = r.polledQueues * pollers * prices.sqs.longPollsPerPollerMinute * minutes;
+  const freeAlarmMetrics = Math.max(0, cw.freeAlarmMetrics - (opts.otherAlarmMetrics ?? 0));
+  const dashboardsFit = r.dashboardMetrics <= cw.freeDashboardMetrics;
+  const freeDashboards = dashboardsFit ? Math.max(0, cw.freeDashboards - (opts.otherDashboards ?? 0)) : 0;
+  const sqsDollars = (requests: number) => (Math.max(0, requests) * prices.sqs.perMillionRequests) / 1e6;
+  const lines: IdleLine[] = [
     {
-      what: `${r.dashboards} dashboard(s) (the first ${prices.cloudwatch.freeDashboards} of an account are free)`,
-      dollars: billableDashboards * prices.cloudwatch.perDashboardMonth,
+      what: `${r.kmsKeys} KMS key(s)`,
+      dollars: r.kmsKeys * prices.kms.perKeyMonth,
+      dollarsPastFreeTier: r.kmsKeys * prices.kms.perKeyMonth,
     },
     {
-      what: `SQS long polling: ~${(pollRequests / 1e6).toFixed(2)} M requests (${r.polledQueues} queues × ${pollers} pollers), after the 1 M free`,
-      dollars: (Math.max(0, pollRequests - prices.sqs.freeRequestsPerMonth) * prices.sqs.perMillionRequests) / 1e6,
+      what: `${r.alarms} CloudWatch alarm(s) on ${r.alarmMetrics} metric(s) (an account's first ${cw.freeAlarmMetrics} alarm metrics are free)`,
+      dollars: Math.max(0, r.alarmMetrics - freeAlarmMetrics) * cw.perAlarmMetricMonth,
+      dollarsPastFreeTier: r.alarmMetrics * cw.perAlarmMetricMonth,
+    },
+    {
+      what: `${r.dashboards} dashboard(s), ${r.dashboardMetrics} metrics on the largest (an account's first ${cw.freeDashboards} are free while each charts at most ${cw.freeDashboardMetrics})`,
+      dollars: Math.max(0, r.dashboards - freeDashboards) * cw.perDashboardMonth,
+      dollarsPastFreeTier: r.dashboards * cw.perDashboardMonth,
+    },
+    {
+      what: `SQS long polling: ~${(pollRequests / 1e6).toFixed(2)} M requests (${r.polledQueues} queues × ${pollers} pollers × ${prices.sqs.longPollsPerPollerMinute} a minute; an account's first 1 M are free)`,
+      dollars: sqsDollars(pollRequests - prices.sqs.freeRequestsPerMonth),
+      dollarsPastFreeTier: sqsDollars(pollRequests),
     },
   ];
-  return { lines, total: lines.reduce((s, l) => s + l.dollars, 0) };
+  return {
+    lines,
+    total: lines.reduce((s, l) => s + l.dollars, 0),
+    totalPastFreeTier: lines.reduce((s, l) => s + l.dollarsPastFreeTier, 0),
+  };
 }

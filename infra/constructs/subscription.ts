@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,8 +21,13 @@ export interface SubscriptionProps {
   batchSize?: number;
   /** Concurrent invocations at most, to pace calls under KMS and SES quotas. @default - no limit */
   maxConcurrency?: number;
-  /** Receives before a message is dead-lettered. @default 5 */
+  /** Receives before a message is dead-lettered. @default MAX_RECEIVE_COUNT */
   maxReceiveCount?: number;
+  /**
+   * The shared dead-letter queues (infra/constructs/dead-letters.ts): `failed` is the queue's redrive target,
+   * `undelivered` the rule target's dead-letter queue.
+   */
+  deadLetters: { failed: sqs.IQueue; undelivered: sqs.IQueue };
 }
 
 /** The CDK spelling of a contract's pattern: `detail-type` becomes `detailType`, nothing else changes. */
@@ -31,45 +36,32 @@ export const toEventPattern = (pattern: EventPattern): events.EventPattern => ({
   detailType: [...pattern['detail-type']],
 });
 
-const DLQ_RETENTION = Duration.days(14);
+/** Receives of a message before its queue moves it to the `failed` dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 5;
 
 /**
  * Routes one event contract to one consumer through a buffer: bus rule → SQS queue → Lambda, with partial batch
- * failures. Two dead-letter queues, because there are two ways to fail: `dlq` holds messages the function failed
- * `maxReceiveCount` times; `deliveryDlq` holds events EventBridge could not put on the queue at all.
+ * failures. Two ways to fail, each to its shared dead-letter queue: `dlq` (the deployment's `failed` queue) holds
+ * messages the function failed `maxReceiveCount` times; `deliveryDlq` (`undelivered`) holds events EventBridge could
+ * not put on the queue at all.
  */
 export class Subscription extends Construct {
   readonly queue: sqs.Queue;
-  readonly dlq: sqs.Queue;
-  readonly deliveryDlq: sqs.Queue;
+  readonly dlq: sqs.IQueue;
+  readonly deliveryDlq: sqs.IQueue;
   readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: SubscriptionProps) {
     super(scope, id);
     const { contract } = props;
-
-    this.dlq = new sqs.Queue(this, 'Dlq', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
-    });
+    this.dlq = props.deadLetters.failed;
+    this.deliveryDlq = props.deadLetters.undelivered;
 
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(props.functionTimeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
-
-    this.deliveryDlq = new sqs.Queue(this, 'DeliveryDlq', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: DLQ_RETENTION,
-    });
-    Validations.of(this.deliveryDlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue, that of the EventBridge rule target (cdk-nag only recognises queue and Lambda DLQs).',
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount ?? MAX_RECEIVE_COUNT },
     });
 
     this.rule = new events.Rule(this, 'Rule', {

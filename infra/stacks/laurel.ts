@@ -64,6 +64,8 @@ export function addLaurelStacks(app: App, config: LaurelConfig): LaurelStacks {
     description: 'Laurel: dashboard and alarms',
     functions: Object.values(services.functions).map((f) => ({ name: f.name, fn: f.fn })),
     deadLetterQueues: services.deadLetterQueues,
+    queues: services.queues,
+    api: services.api.api,
     alarmEmails: config.adminEmails,
   });
 

@@ -237,11 +237,13 @@ describe('LaurelServices', () => {
       if ('bus' in spec && spec.bus === 'default') expect(rule?.Properties?.EventBusName, name).toBe('default');
       else expect(JSON.stringify(rule?.Properties?.EventBusName)).toContain(logicalId(stacks.stateful.bus));
       const [target] = asArray(rule?.Properties?.Targets as { DeadLetterConfig?: { Arn: unknown } }[] | undefined);
-      expect(getAttId(target?.DeadLetterConfig?.Arn), `${name} rule target has a DLQ`).toBeDefined();
+      expect(getAttId(target?.DeadLetterConfig?.Arn), `${name} rule target's DLQ is the shared undelivered queue`).toBe(
+        logicalId(stacks.services.deadLetters.undelivered),
+      );
     }
   });
 
-  it('gives every queue a Lambda reads from a dead-letter queue, and a visibility timeout of 6x the function timeout', () => {
+  it('gives every queue a Lambda reads from the shared dead-letter queue, and a visibility timeout of 6x the function timeout', () => {
     const mappings = resourcesOf(services, 'AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(consumers.length);
     const queues = services.toJSON().Resources as Record<string, Resource>;
@@ -249,6 +251,8 @@ describe('LaurelServices', () => {
       expect(mapping.Properties).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'] });
       const queue = queues[getAttId(mapping.Properties?.EventSourceArn) ?? ''];
       const redrive = queue?.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      // One dead-letter queue for every consumer: one alarm, and one redrive moves each message back to its queue.
+      expect(getAttId(redrive?.deadLetterTargetArn)).toBe(logicalId(stacks.services.deadLetters.failed));
       const dlq = queues[getAttId(redrive?.deadLetterTargetArn) ?? ''];
       expect(dlq?.Type).toBe('AWS::SQS::Queue');
       expect(dlq?.Properties?.MessageRetentionPeriod).toBe(14 * 86_400);
@@ -416,6 +420,40 @@ describe('LaurelServices', () => {
       const expected =
         minutes % 60 === 0 ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})` : `rate(${minutes} minutes)`;
       expect(rule?.[1].Properties?.ScheduleExpression, name).toBe(expected);
+      // A run EventBridge cannot deliver, or that fails Lambda's retries, lands in the undelivered queue (its alarm).
+      const undeliveredArn = { 'Fn::GetAtt': [logicalId(stacks.services.deadLetters.undelivered), 'Arn'] };
+      const [target] = asArray(rule?.[1].Properties?.Targets as Record<string, unknown>[] | undefined);
+      expect(target?.DeadLetterConfig, name).toEqual({ Arn: undeliveredArn });
+      const invokeConfigs = resourcesOf(services, 'AWS::Lambda::EventInvokeConfig').filter(
+        ([, c]) => JSON.stringify(c.Properties?.FunctionName) === JSON.stringify({ Ref: fnId }),
+      );
+      expect(invokeConfigs, name).toHaveLength(1);
+      expect(invokeConfigs[0]?.[1].Properties).toMatchObject({
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: undeliveredArn } },
+      });
+    }
+  });
+
+  it('lets only scheduled functions send to the undelivered queue (their failed runs), and no function touch the failed queue', () => {
+    const { failed, undelivered } = stacks.services.deadLetters;
+    for (const [name, spec] of Object.entries(functions) as [FunctionName, { schedule?: unknown }][]) {
+      const statements = fnStatements(name);
+      // SQS itself moves messages to the failed queue (the redrive policy): no role needs it.
+      expect(statementsOn(statements, failed), name).toEqual([]);
+      const onUndelivered = statementsOn(statements, undelivered);
+      const sends = statements.filter((st) => actions([st]).includes('sqs:SendMessage'));
+      if (!spec.schedule) {
+        expect(onUndelivered, name).toEqual([]);
+        expect(sends, name).toEqual([]);
+        continue;
+      }
+      expect(sends, name).toHaveLength(1);
+      expect(statementsOn(sends, undelivered), name).toHaveLength(1);
+      expect(
+        actions(onUndelivered).filter((a) => !/^sqs:(SendMessage|GetQueueAttributes|GetQueueUrl)$/.test(a)),
+      ).toEqual([]);
     }
   });
 
@@ -498,21 +536,81 @@ describe('LaurelServices', () => {
 });
 
 describe('LaurelObservability', () => {
-  it('alarms on every dead-letter queue and every function', () => {
-    const alarms = resourcesOf(observability, 'AWS::CloudWatch::Alarm');
-    const dlqAlarms = alarms.filter(([, a]) => a.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible');
-    const errorAlarms = alarms.filter(([, a]) => a.Properties?.MetricName === 'Errors');
-    expect(dlqAlarms).toHaveLength(2 * consumers.length);
-    expect(errorAlarms).toHaveLength(Object.keys(functions).length);
-    for (const [, a] of alarms) {
+  const alarms = () => resourcesOf(observability, 'AWS::CloudWatch::Alarm');
+
+  /** The dashboard body as JSON, each CloudFormation token in it replaced by its JSON text. */
+  const dashboardBody = (): { widgets: { properties: { title?: string; metrics?: unknown[][] } }[] } => {
+    const [[, dashboard] = ['', undefined]] = resourcesOf(observability, 'AWS::CloudWatch::Dashboard');
+    const body = dashboard?.Properties?.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+    const text =
+      typeof body === 'string'
+        ? body
+        : body['Fn::Join'][1]
+            .map((p) => (typeof p === 'string' ? p : JSON.stringify(JSON.stringify(p)).slice(1, -1)))
+            .join('');
+    return JSON.parse(text);
+  };
+
+  it("alarms on each shared dead-letter queue and on the HTTP API's server errors, and on nothing else", () => {
+    const all = alarms();
+    expect(all).toHaveLength(stacks.services.deadLetterQueues.length + 1);
+    expect(stacks.services.deadLetterQueues.map((d) => d.queue)).toEqual([
+      stacks.services.deadLetters.failed,
+      stacks.services.deadLetters.undelivered,
+    ]);
+    for (const { queue } of stacks.services.deadLetterQueues) {
+      const id = logicalId(queue);
+      const onQueue = all.filter(([, a]) => JSON.stringify(a.Properties?.Dimensions).includes(id));
+      expect(onQueue, id).toHaveLength(1);
+      expect(onQueue[0]?.[1].Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Statistic: 'Maximum',
+      });
+    }
+    const server = all.filter(([, a]) => a.Properties?.Namespace === 'AWS/ApiGateway');
+    expect(server).toHaveLength(1);
+    expect(server[0]?.[1].Properties).toMatchObject({ MetricName: '5xx', Statistic: 'Sum' });
+    expect(JSON.stringify(server[0]?.[1].Properties?.Dimensions)).toContain(logicalId(stacks.services.api.api));
+    // Function Errors alarms would repeat these signals; the dashboard shows them instead.
+    expect(all.filter(([, a]) => a.Properties?.MetricName === 'Errors')).toEqual([]);
+  });
+
+  it('keeps every alarm on one standard-resolution metric, inside the ten alarm metrics CloudWatch never bills', () => {
+    const all = alarms();
+    for (const [id, a] of all) {
+      // A metric-math or Metrics Insights alarm would count each metric it reads (the latter is never free).
+      expect(a.Properties?.Metrics, id).toBeUndefined();
+      expect(a.Properties?.MetricName, id).toBeDefined();
+      expect(a.Properties?.Period as number, id).toBeGreaterThanOrEqual(60);
       expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
       expect(a.Properties?.AlarmActions).toEqual([{ Ref: logicalId(stacks.observability.alarmTopic) }]);
     }
-    for (const { queue } of stacks.services.deadLetterQueues) {
-      const id = logicalId(queue);
-      expect(dlqAlarms.filter(([, a]) => JSON.stringify(a.Properties?.Dimensions).includes(id))).toHaveLength(1);
-    }
+    expect(all.length).toBeLessThanOrEqual(10);
     observability.resourceCountIs('AWS::SNS::Subscription', 2);
+  });
+
+  it("tells the operator what to do, and where to see which function failed: the dashboard's per-function Errors", () => {
+    const descriptions = Object.fromEntries(
+      alarms().map(([, a]) => [a.Properties?.MetricName, JSON.stringify(a.Properties?.AlarmDescription)]),
+    );
+    expect(descriptions['5xx']).toContain('Errors graph');
+    const failed = alarms().find(([, a]) =>
+      JSON.stringify(a.Properties?.Dimensions).includes(logicalId(stacks.services.deadLetters.failed)),
+    );
+    const text = JSON.stringify(failed?.[1].Properties?.AlarmDescription);
+    expect(text).toContain('Errors graph');
+    expect(text).toContain('start-message-move-task');
+    const errors = dashboardBody().widgets.find((w) => w.properties.title?.startsWith('Errors'));
+    const rows = errors?.properties.metrics ?? [];
+    expect(rows).toHaveLength(Object.keys(functions).length);
+    for (const name of Object.keys(functions) as FunctionName[]) {
+      const fnId = logicalId(stacks.services.functions[name].fn);
+      expect(
+        rows.filter((r) => r[1] === 'Errors' && JSON.stringify(r).includes(fnId)),
+        name,
+      ).toHaveLength(1);
+    }
   });
 });
 
