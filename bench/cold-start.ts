@@ -78,7 +78,7 @@ const VARIANTS: Variant[] = [
   {
     name: 'without-stubs',
     description:
-      'the deployed bundle without the zod-locale, nodemailer and node:http stubs (only the jsonld one): what they buy',
+      'the deployed bundle without the zod-locale, nodemailer and node:http stubs (the others stay): what they buy',
     external: [],
     nodeOptions: LAMBDA_NODE_OPTIONS,
     withoutStubs: ['zod', 'nodemailer', 'node:http', 'http'],

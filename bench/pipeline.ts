@@ -7,7 +7,7 @@ import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { CaughtMail } from '#infra/local/mail.ts';
 import { type LocalStack, startLocalStack } from '#infra/local/stack.ts';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import { didWebFor } from '#shared/credentials/did-web.ts';
 import { buildOpenBadgeCredential } from '#shared/credentials/open-badge.ts';
 import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';

@@ -16,7 +16,8 @@ import type { SigningReport } from './signing.ts';
  * then the cost model and the quota arithmetic from what they measured. Writes bench/report.json (everything) and
  * bench/REPORT.md (the summary the README links). Environment:
  *   BENCH_EVENTS      events in the burst (default 3000, of which 10% are re-sent duplicates; see DEFAULT_EVENTS)
- *   BENCH_PARTS       comma list of signing,pipeline,cold-start (default all); the others are kept from the last report
+ *   BENCH_PARTS       comma list of signing,pipeline,cold-start (default all); the others are kept from the last report.
+ *                     The idle count (seconds, from the synthesized stacks) always runs; BENCH_PARTS=idle runs it alone
  *   BENCH_COLD_REPS   fresh processes per function and variant (default 3)
  *   BENCH_SIGN_ROUNDS measured signing rounds (default 400)
  */
@@ -168,8 +169,14 @@ export function costModel(pipeline: PipelineReport, idle: BenchReport['idle']) {
     ],
     target: 0.25,
     idleMonthly: idleCost && {
-      lines: idleCost.lines.map((l) => ({ ...l, dollars: Math.round(l.dollars * 100) / 100 })),
+      lines: idleCost.lines.map((l) => ({
+        ...l,
+        dollars: Math.round(l.dollars * 100) / 100,
+        dollarsPastFreeTier: Math.round(l.dollarsPastFreeTier * 100) / 100,
+      })),
       total: Math.round(idleCost.total * 100) / 100,
+      totalPastFreeTier: Math.round(idleCost.totalPastFreeTier * 100) / 100,
+      alarms: idle?.result.alarmList ?? [],
     },
   };
 }
@@ -262,7 +269,7 @@ async function main() {
   const wanted = (process.env.BENCH_PARTS ?? PARTS.join(','))
     .split(',')
     .map((p) => p.trim())
-    .filter(Boolean) as Part[];
+    .filter((p) => p && p !== 'idle') as Part[];
   for (const p of wanted) if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
 
   const previous = (await readFile(REPORT_JSON, 'utf8').then(JSON.parse, () => ({}))) as Partial<BenchReport>;

@@ -7,8 +7,9 @@ import * as vc from '@digitalbazaar/vc';
 import { base58 } from '@scure/base';
 import jsonld from 'jsonld';
 import { canonize, canonizeCounters } from '#shared/credentials/canonize.ts';
+import { CONTEXTS } from '#shared/credentials/context-urls.ts';
 import { type JsonObject, signDocument, verifyDocument } from '#shared/credentials/data-integrity.ts';
-import { CONTEXTS, createDocumentLoader, documentLoader } from '#shared/credentials/document-loader.ts';
+import { createDocumentLoader, documentLoader } from '#shared/credentials/document-loader.ts';
 import { publicKeyMultibaseFromKeyObject } from '#shared/credentials/multikey.ts';
 import {
   BENCH_ISSUER_DID,

@@ -18,8 +18,9 @@ export const ESM_REQUIRE_BANNER =
  * shrinks by about 380 KB, but loading the SDK's hundreds of separate files costs more than parsing them in one).
  *
  * The aliases replace, at bundle time only, what a function never runs in AWS or never needs (each stub says why):
- * jsonld's network loader, zod's non-English locales, nodemailer (SMTP is local mode only), and `node:http`'s ES module
- * facade, which loads Node's undici. test/infra/bundling.test.ts checks that they keep behaviour.
+ * jsonld's network loader, zod's non-English locales, nodemailer (SMTP is local mode only), `node:http`'s ES module
+ * facade, which loads Node's undici, and in pdf-lib the standard fonts the certificate does not draw with and the PNG
+ * decoder it does not call. test/infra/bundling.test.ts checks that they keep behaviour.
  */
 export const LAMBDA_BUNDLING = {
   format: OutputFormat.ESM,
@@ -39,6 +40,8 @@ export const LAMBDA_BUNDLING = {
       'nodemailer=./infra/constructs/bundle-stubs/no-smtp.js',
       'node:http=./infra/constructs/bundle-stubs/node-http.js',
       'http=./infra/constructs/bundle-stubs/node-http.js',
+      '@pdf-lib/standard-fonts=./infra/constructs/bundle-stubs/pdf-standard-fonts/index.js',
+      '@pdf-lib/upng=./infra/constructs/bundle-stubs/no-png-embedding.js',
     ],
   },
 } as const satisfies BundlingOptions;

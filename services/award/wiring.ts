@@ -3,8 +3,9 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import { EventBus } from '#shared/adapters/event-bus.eventbridge.ts';
-import { makeClaimKey, makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeClaimKey } from '#shared/adapters/key-factory.ts';
 import { StatusStore } from '#shared/adapters/status-store.dynamodb.ts';
 import { ENV } from '#shared/env.ts';
 import { CredentialIssuedV1 } from '#shared/events/credential-issued.v1.ts';

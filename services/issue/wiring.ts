@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import { createLocalOAuth } from '#shared/adapters/oauth.local.ts';
 import { ENV } from '#shared/env.ts';
 import { type AccessTokenVerifier, makeAccessTokenVerifier } from '#shared/runtime/access-token.ts';

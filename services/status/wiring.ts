@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import { StatusStore } from '#shared/adapters/status-store.dynamodb.ts';
 import { ENV } from '#shared/env.ts';
 import { systemClock } from '#shared/runtime/clock.ts';

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
-import { makeClaimKey, makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
+import { makeClaimKey } from '#shared/adapters/key-factory.ts';
 import { ENV } from '#shared/env.ts';
 import { systemClock } from '#shared/runtime/clock.ts';
 import { readConfig } from '#shared/runtime/config.ts';

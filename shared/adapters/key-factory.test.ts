@@ -8,7 +8,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyDocument } from '#shared/credentials/data-integrity.ts';
 import { publicKeyFromMultibase } from '#shared/credentials/multikey.ts';
-import { makeClaimKey, makeCredentialSigner, makeSigner } from './key-factory.ts';
+import { makeCredentialSigner } from './credential-signer.ts';
+import { makeClaimKey, makeSigner } from './key-factory.ts';
 
 const kms = mockClient(KMSClient);
 const unsigned = {

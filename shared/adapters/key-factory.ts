@@ -1,5 +1,4 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import { type JsonObject, signDocument } from '#shared/credentials/data-integrity.ts';
 import { createKmsClaimKey } from './claim-key.kms.ts';
 import { createLocalClaimKey } from './claim-key.local.ts';
 import type { ClaimKey } from './claim-key.ts';
@@ -47,17 +46,3 @@ export const makeClaimKey = (config: KeyConfig, client?: KMSClient): ClaimKey =>
   if (!config.CLAIM_KEY_ID) throw new Error('configuration: CLAIM_KEY_ID is required');
   return createKmsClaimKey(client ?? kmsClient(), config.CLAIM_KEY_ID);
 };
-
-/** Signs a whole credential: an eddsa-rdfc-2022 proof made with the Signer port (what award's use case takes). */
-export interface CredentialSigner {
-  sign(
-    unsigned: Record<string, unknown>,
-    key: { keyRef: string; verificationMethod: string; created: string },
-  ): Promise<Record<string, unknown>>;
-}
-
-/** A CredentialSigner over `signer` (default: this mode's Signer). */
-export const makeCredentialSigner = (config: KeyConfig, signer: Signer = makeSigner(config)): CredentialSigner => ({
-  sign: (unsigned, { keyRef, verificationMethod, created }) =>
-    signDocument(unsigned as JsonObject, { verificationMethod, created }, (data) => signer.sign(keyRef, data)),
-});

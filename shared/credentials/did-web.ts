@@ -1,5 +1,5 @@
 import type { Issuer } from '#shared/tables/app-table.ts';
-import { CONTEXTS } from './document-loader.ts';
+import { CONTEXTS } from './context-urls.ts';
 import { rawPublicKeyFromMultibase } from './multikey.ts';
 
 /** A Multikey verification method as Laurel publishes it. */

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CONTEXTS,
-  createDocumentLoader,
-  documentLoader,
-  knownContextUrls,
-  UnknownDocumentError,
-} from './document-loader.ts';
+import { CONTEXTS } from './context-urls.ts';
+import { createDocumentLoader, documentLoader, knownContextUrls, UnknownDocumentError } from './document-loader.ts';
 
 describe('offline document loader', () => {
   it('serves every context Laurel needs, from the repository', async () => {

@@ -1,3 +1,4 @@
+import { CONTEXTS } from './context-urls.ts';
 import obContext301 from './contexts/ob-v3p0/context-3.0.1.json' with { type: 'json' };
 import obContext302 from './contexts/ob-v3p0/context-3.0.2.json' with { type: 'json' };
 import obContext303 from './contexts/ob-v3p0/context-3.0.3.json' with { type: 'json' };
@@ -11,17 +12,6 @@ import dataIntegrityV2 from './contexts/w3c/data-integrity-v2.json' with { type:
 import didV1 from './contexts/w3c/did-v1.json' with { type: 'json' };
 import jwkV1 from './contexts/w3c/jwk-v1.json' with { type: 'json' };
 import multikeyV1 from './contexts/w3c/multikey-v1.json' with { type: 'json' };
-
-/** Context URLs Laurel writes into documents; spelled once here. */
-export const CONTEXTS = {
-  credentialsV2: 'https://www.w3.org/ns/credentials/v2',
-  credentialsV1: 'https://www.w3.org/2018/credentials/v1',
-  ob303: 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
-  obExtensions: 'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json',
-  didV1: 'https://www.w3.org/ns/did/v1',
-  multikeyV1: 'https://w3id.org/security/multikey/v1',
-  jwkV1: 'https://w3id.org/security/jwk/v1',
-} as const;
 
 /** What a JSON-LD document loader returns (the shape jsonld.js expects). */
 export interface RemoteDocument {

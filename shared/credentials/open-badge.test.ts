@@ -9,9 +9,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKmsSigner } from '#shared/adapters/signer.kms.ts';
 import { urls } from '#shared/routes/manifest.ts';
 import type { Achievement, Issuer } from '#shared/tables/app-table.ts';
+import { CONTEXTS } from './context-urls.ts';
 import { canonize } from './data-integrity.ts';
 import { didDocument, didWebFor, type IssuerDidDocument } from './did-web.ts';
-import { CONTEXTS, createDocumentLoader } from './document-loader.ts';
+import { createDocumentLoader } from './document-loader.ts';
 import {
   buildOpenBadgeCredential,
   hashIdentity,
@@ -19,8 +20,8 @@ import {
   newSalt,
   type OpenBadgeInput,
   resultStatus,
-  signOpenBadgeCredential,
 } from './open-badge.ts';
+import { signOpenBadgeCredential } from './open-badge-signing.ts';
 import { validateAchievementCredential } from './schema.ts';
 import { verifyCredential } from './verify.ts';
 

@@ -1,11 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Signer } from '#shared/adapters/signer.ts';
 import { PermanentError } from '#shared/runtime/errors.ts';
 import { type Achievement, ALIGNMENT_TARGET_TYPES, type Issuer } from '#shared/tables/app-table.ts';
-import { type DataIntegrityProof, signDocument } from './data-integrity.ts';
+import { CONTEXTS } from './context-urls.ts';
 import { isDateTimeStamp } from './date-time.ts';
-import { verificationMethodId } from './did-web.ts';
-import { CONTEXTS } from './document-loader.ts';
 
 /**
  * The URL credentials name in `credentialSchema`: the one the OB 3.0 spec publishes (the schema file's own `$id`
@@ -300,23 +297,4 @@ export const buildOpenBadgeCredential = (input: OpenBadgeInput): OpenBadgeCreden
     ...(input.credentialStatus ? { credentialStatus: input.credentialStatus } : {}),
     credentialSchema: [{ id: ACHIEVEMENT_CREDENTIAL_SCHEMA_URL, type: '1EdTechJsonSchemaValidator2019' }],
   };
-};
-
-export type SignedOpenBadgeCredential = OpenBadgeCredential & { proof: DataIntegrityProof[] };
-
-/**
- * Signs a built credential with the issuer's key through the Signer port: an eddsa-rdfc-2022 DataIntegrityProof
- * whose verificationMethod is `<issuerDid>#<keyFragment>`, the method the issuer's DID document lists.
- */
-export const signOpenBadgeCredential = async (
-  credential: OpenBadgeCredential,
-  options: { issuer: Pick<Issuer, 'keyRef' | 'keyFragment'>; issuerDid: string; signer: Signer; created: string },
-): Promise<SignedOpenBadgeCredential> => {
-  const { issuer, issuerDid, signer, created } = options;
-  const signed = await signDocument(
-    credential,
-    { verificationMethod: verificationMethodId(issuerDid, issuer.keyFragment), created },
-    (data) => signer.sign(issuer.keyRef, data),
-  );
-  return signed as SignedOpenBadgeCredential;
 };

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Bitstring } from '@digitalbazaar/bitstring';
 import type { StatusEntry, StatusPurpose } from '#shared/tables/app-table.ts';
-import { CONTEXTS } from './document-loader.ts';
+import { CONTEXTS } from './context-urls.ts';
 
 /**
  * W3C Bitstring Status List v1.0, the parts Laurel issues: entries in credentials, the list's encoding, and the

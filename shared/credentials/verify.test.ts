@@ -6,7 +6,8 @@ import type { Achievement, Issuer } from '#shared/tables/app-table.ts';
 import { signDocument } from './data-integrity.ts';
 import { didDocument, didKeyFor, didWebFor } from './did-web.ts';
 import { publicKeyMultibaseFromKeyObject } from './multikey.ts';
-import { buildOpenBadgeCredential, signOpenBadgeCredential } from './open-badge.ts';
+import { buildOpenBadgeCredential } from './open-badge.ts';
+import { signOpenBadgeCredential } from './open-badge-signing.ts';
 import { type CheckName, type VerificationResult, verifyCredential } from './verify.ts';
 
 const keySigner = (key: KeyObject): Signer => ({

@@ -1,4 +1,6 @@
-import QRCode from 'qrcode';
+// The encoder alone: qrcode's entry also loads its PNG, terminal and canvas renderers (pngjs among them, about 35 KB
+// of a Lambda bundle), none of which Laurel uses: it draws the matrix itself. Its `create` is the entry's `create`.
+import { create } from 'qrcode/lib/core/qrcode.js';
 import { html, type SafeHtml } from '../runtime/html.ts';
 
 /** Modules around the code that must stay light, as the QR specification asks. */
@@ -16,7 +18,7 @@ export interface QrMatrix {
  * which an inline SVG and the PDF certificate both draw. Made on our side: no image service sees the URL.
  */
 export const qrMatrix = (text: string): QrMatrix => {
-  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const { modules } = create(text, { errorCorrectionLevel: 'M' });
   const n = modules.size;
   const parts: string[] = [];
   for (let row = 0; row < n; row++) {

@@ -170,12 +170,23 @@ export const functions = {
     maxConcurrency: 2,
   },
   /**
-   * What a learner takes away: the JSON and PDF downloads, and wallet copies (OpenID4VCI pre-authorized code flow,
-   * VC-API exchange), holder-bound to the wallet's DID and signed then.
+   * Wallet copies (OpenID4VCI pre-authorized code flow, VC-API exchange), holder-bound to the wallet's DID and
+   * signed then.
    */
   wallet: {
     entry: 'services/wallet/handlers/http.ts',
     needs: ['app-table:read', 'app-table:write', 'claim-key:mac', 'signing-key:sign'],
+    memoryMb: 1024,
+    timeoutSeconds: 15,
+  },
+  /**
+   * What anyone with a credential's page may take away: its JSON file and PDF certificate. Apart from `wallet` so
+   * that the public downloads hold no key and only read, and the PDF library (pdf-lib) is in no signer's bundle.
+   * Memory as `wallet` had: rendering a certificate is CPU work.
+   */
+  downloads: {
+    entry: 'services/wallet/handlers/downloads.ts',
+    needs: ['app-table:read'],
     memoryMb: 1024,
     timeoutSeconds: 15,
   },
@@ -207,8 +218,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/images/{file}', fn: 'verify' },
   { method: 'GET', path: '/unsubscribe/{token}', fn: 'claim' },
   { method: 'POST', path: '/unsubscribe/{token}', fn: 'claim' },
-  { method: 'GET', path: '/credentials/{id}/credential.json', fn: 'wallet' },
-  { method: 'GET', path: '/credentials/{id}/certificate.pdf', fn: 'wallet' },
+  { method: 'GET', path: '/credentials/{id}/credential.json', fn: 'downloads' },
+  { method: 'GET', path: '/credentials/{id}/certificate.pdf', fn: 'downloads' },
   { method: 'GET', path: '/wallet/{id}', fn: 'wallet' },
   { method: 'GET', path: '/.well-known/openid-credential-issuer', fn: 'wallet' },
   { method: 'GET', path: '/.well-known/oauth-authorization-server', fn: 'wallet' },

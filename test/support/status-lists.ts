@@ -1,5 +1,5 @@
 import { makeGetStatusList } from '#services/status/app/status-list-credential.ts';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import type { makeIssuanceFixture } from '#shared/testing/issuance.ts';
 
 type Fixture = Awaited<ReturnType<typeof makeIssuanceFixture>>;

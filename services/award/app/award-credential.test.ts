@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeGetStatusList } from '#services/status/app/status-list-credential.ts';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import { deriveClaimToken, hashClaimToken } from '#shared/claim-tokens.ts';
 import { didDocument } from '#shared/credentials/did-web.ts';
 import { verifyCredential } from '#shared/credentials/verify.ts';

@@ -30,7 +30,7 @@ export type AwardStore = Pick<
 export type StatusAllocator = Pick<StatusStore, 'allocateStatusIndex'>;
 
 /** Signs an unsigned credential with the issuer's key, returning it with an embedded Data Integrity proof. */
-export type { CredentialSigner } from '#shared/adapters/key-factory.ts';
+export type { CredentialSigner } from '#shared/adapters/credential-signer.ts';
 
 /** Publishes `CredentialIssued`; throws if the bus did not accept it. */
 export interface IssuedPublisher {

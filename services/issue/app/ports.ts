@@ -4,6 +4,6 @@ import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 export type IssueStore = Pick<AppStore, 'getIssuer' | 'getApiClient'>;
 
 /** Signs an unsigned credential with an eddsa-rdfc-2022 proof (KMS or local key). */
-export type { CredentialSigner } from '#shared/adapters/key-factory.ts';
+export type { CredentialSigner } from '#shared/adapters/credential-signer.ts';
 
 export type { Clock } from '#shared/runtime/clock.ts';

@@ -1,5 +1,5 @@
+import { CONTEXTS } from '#shared/credentials/context-urls.ts';
 import { isDateTimeStamp } from '#shared/credentials/date-time.ts';
-import { CONTEXTS } from '#shared/credentials/document-loader.ts';
 
 /**
  * The VC Data Model 2.0 "MUST"s an issuer can check before signing (pure): what makes a credential well-formed,

@@ -6,11 +6,12 @@ import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cry
 import { verifyCredential as referenceVerify } from '@digitalbazaar/vc';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeTokenEndpoint } from '#infra/local/oauth.ts';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import { createLocalOAuth, LOCAL_OAUTH_CLIENT_ID } from '#shared/adapters/oauth.local.ts';
 import { createLocalSigner } from '#shared/adapters/signer.local.ts';
+import { CONTEXTS } from '#shared/credentials/context-urls.ts';
 import { didDocument, didKeyFor } from '#shared/credentials/did-web.ts';
-import { CONTEXTS, createDocumentLoader } from '#shared/credentials/document-loader.ts';
+import { createDocumentLoader } from '#shared/credentials/document-loader.ts';
 import { makeAccessTokenVerifier } from '#shared/runtime/access-token.ts';
 import { makeLogger } from '#shared/runtime/logger.ts';
 import { demoIssuer } from '#shared/testing/fixtures.ts';

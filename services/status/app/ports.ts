@@ -24,5 +24,5 @@ export interface StatusPublisher {
   credentialIssued(details: CredentialIssuedV1[]): Promise<void>;
 }
 
-export type { CredentialSigner } from '#shared/adapters/key-factory.ts';
+export type { CredentialSigner } from '#shared/adapters/credential-signer.ts';
 export type { Clock } from '#shared/runtime/clock.ts';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import type { Signer } from '#shared/adapters/signer.ts';
 import { verifyDocument } from '#shared/credentials/data-integrity.ts';
 import { publicKeyFromMultibase } from '#shared/credentials/multikey.ts';

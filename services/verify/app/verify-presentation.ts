@@ -1,6 +1,6 @@
+import { CONTEXTS } from '#shared/credentials/context-urls.ts';
 import { PROOF_TYPE, proofsOf } from '#shared/credentials/data-integrity.ts';
 import { isDateTimeStamp } from '#shared/credentials/date-time.ts';
-import { CONTEXTS } from '#shared/credentials/document-loader.ts';
 import { resolveVerificationMethod } from '#shared/credentials/verifier/keys.ts';
 import { CRYPTOSUITES, verifyProofWithKey } from '#shared/credentials/verifier/proofs.ts';
 import type { Clock } from './ports.ts';

@@ -1,6 +1,6 @@
 import type { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import type { ClaimKey as ClaimKeyPort } from '#shared/adapters/claim-key.ts';
-import type { CredentialSigner as CredentialSignerPort } from '#shared/adapters/key-factory.ts';
+import type { CredentialSigner as CredentialSignerPort } from '#shared/adapters/credential-signer.ts';
 
 export type WalletStore = Pick<
   AppStore,

@@ -1,7 +1,7 @@
 import { sign as edSign, generateKeyPairSync } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { makeCredentialSigner } from '#shared/adapters/key-factory.ts';
+import { makeCredentialSigner } from '#shared/adapters/credential-signer.ts';
 import { ownerToken } from '#shared/claim-tokens.ts';
 import { hashData, verifyDocument } from '#shared/credentials/data-integrity.ts';
 import {

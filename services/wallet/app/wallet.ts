@@ -299,13 +299,6 @@ export const makeWallet = (deps: WalletDeps) => {
         },
       };
     },
-
-    /** A claimed or unclaimed credential's record, for downloads of the public document (404 when absent). */
-    record: async (id: string) => {
-      const credential = await store.getCredential(id);
-      if (!credential) throw notFound();
-      return credential;
-    },
   };
 };
 

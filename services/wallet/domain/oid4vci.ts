@@ -1,4 +1,4 @@
-import { CONTEXTS } from '#shared/credentials/document-loader.ts';
+import { CONTEXTS } from '#shared/credentials/context-urls.ts';
 import { urls } from '#shared/routes/manifest.ts';
 
 /** The one credential configuration offered: the learner's Open Badge, as a Data Integrity (`ldp_vc`) credential. */

@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { OWNER_COOKIE } from '#shared/claim-tokens.ts';
-import { badgeView } from '#shared/pages/badge-view.ts';
 import { urls } from '#shared/routes/manifest.ts';
 import { HttpError } from '#shared/runtime/errors.ts';
 import {
@@ -13,26 +12,13 @@ import {
   readJson,
   routeRequests,
 } from '#shared/runtime/http.ts';
-import { renderCertificatePdf } from '../domain/certificate-pdf.ts';
 import { authorizationServerMetadata, credentialIssuerMetadata, OAuthError } from '../domain/oid4vci.ts';
 import { walletPageBody } from '../domain/wallet-page.ts';
 import { type WalletHandlerDeps, wiring } from '../wiring.ts';
 
 const NO_STORE = { 'cache-control': 'no-store' };
-/** Metadata and public files: cacheable, readable from any origin (wallets and verifiers run elsewhere). */
+/** Metadata: cacheable, readable from any origin (wallets and verifiers run elsewhere). */
 const PUBLIC = { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' };
-
-/** A file name from a title: ASCII letters, digits and hyphens, so no header can be bent by it. */
-const fileName = (title: string, id: string, ext: string) =>
-  `${
-    title
-      .normalize('NFKD')
-      .replace(/[^\w\s-]/g, '')
-      .trim()
-      .replace(/[\s_]+/g, '-')
-      .toLowerCase()
-      .slice(0, 60) || 'credential'
-  }-${id.slice(0, 8)}.${ext}`;
 
 const cookie = (event: HttpEvent, name: string) =>
   (event.cookies ?? [])
@@ -62,8 +48,8 @@ const oauth = (handle: (event: HttpEvent) => Promise<HttpResult>) => async (even
 };
 
 /**
- * The learner's take-away: the credential as a JSON file and a PDF certificate (public, like its page), the wallet
- * page (owner only), and the OpenID4VCI and VC-API endpoints wallets call.
+ * Wallet copies: the wallet page (owner only), and the OpenID4VCI and VC-API endpoints wallets call. The public
+ * downloads (JSON file, PDF certificate) are the `downloads` function's (handlers/downloads.ts).
  */
 export const buildHandler = (deps: WalletHandlerDeps = wiring()) => {
   const { wallet } = deps;
@@ -72,35 +58,6 @@ export const buildHandler = (deps: WalletHandlerDeps = wiring()) => {
   return middy(
     routeRequests(
       {
-        'GET /credentials/{id}/credential.json': async (event) => {
-          const record = await wallet.record(id(event));
-          return {
-            statusCode: 200,
-            headers: {
-              ...PUBLIC,
-              'content-type': 'application/ld+json',
-              'content-disposition': `attachment; filename="${fileName(badgeView(record.document).name, record.id, 'json')}"`,
-              'x-content-type-options': 'nosniff',
-            },
-            body: JSON.stringify(record.document, null, 2),
-          };
-        },
-        'GET /credentials/{id}/certificate.pdf': async (event) => {
-          const record = await wallet.record(id(event));
-          const view = badgeView(record.document);
-          const pdf = await renderCertificatePdf({ view, pageUrl: links.credential(record.id) });
-          return {
-            statusCode: 200,
-            headers: {
-              ...PUBLIC,
-              'content-type': 'application/pdf',
-              'content-disposition': `inline; filename="${fileName(view.name, record.id, 'pdf')}"`,
-              'x-content-type-options': 'nosniff',
-            },
-            body: Buffer.from(pdf).toString('base64'),
-            isBase64Encoded: true,
-          };
-        },
         'GET /wallet/{id}': async (event) => {
           const offers = await wallet.offers(id(event), cookie(event, OWNER_COOKIE));
           return htmlPage(

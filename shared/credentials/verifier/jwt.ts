@@ -1,5 +1,5 @@
 import { compactVerify, decodeProtectedHeader, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
-import { CONTEXTS } from '../document-loader.ts';
+import { CONTEXTS } from '../context-urls.ts';
 import {
   DocumentUnavailableError,
   KeyResolutionError,

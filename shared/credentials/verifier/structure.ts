@@ -1,5 +1,5 @@
+import { CONTEXTS } from '../context-urls.ts';
 import { isDateTimeStamp } from '../date-time.ts';
-import { CONTEXTS } from '../document-loader.ts';
 import { validateOpenBadge } from './schema.ts';
 import type { Check } from './types.ts';
 

@@ -3,8 +3,8 @@ import { gzipSync } from 'node:zlib';
 import { base58 } from '@scure/base';
 import { CompactSign } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { CONTEXTS } from '../context-urls.ts';
 import { canonize, signDocument } from '../data-integrity.ts';
-import { CONTEXTS } from '../document-loader.ts';
 import { publicKeyMultibaseFromKeyObject } from '../multikey.ts';
 import {
   type CheckName,
