@@ -332,14 +332,10 @@ export async function benchColdStart(
           if (route) {
             const path = route.path.replace(/\{(\w+)\+?\}/g, 'bench-missing');
             await run(variant, name, httpEvent(route.method, path, route.path), `${route.method} ${route.path}`);
-          } else if (spec.consumes) {
-            const unreadable = JSON.stringify(envelope('demo.lms', spec.consumes.detailType, { version: 1 }));
-            await run(
-              variant,
-              name,
-              { Records: [sqsRecord(name, unreadable)] },
-              `${spec.consumes.detailType} (invalid)`,
-            );
+          } else if (spec.consumes?.[0]) {
+            const { detailType } = spec.consumes[0];
+            const unreadable = JSON.stringify(envelope('demo.lms', detailType, { version: 1 }));
+            await run(variant, name, { Records: [sqsRecord(name, unreadable)] }, `${detailType} (invalid)`);
           } else {
             const scheduled = envelope('aws.events', 'Scheduled Event', {});
             await run(variant, name, scheduled, 'scheduled event');

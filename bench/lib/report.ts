@@ -281,9 +281,10 @@ export function renderReport(r: BenchReport): string {
           'shared queue: these cannot be redriven to a source, so they are kept apart), and any server error of a page ' +
           'or route (the HTTP API’s 5xx, which also counts the 500s a function answers itself, never a Lambda error). ' +
           'Which function failed is on the dashboard’s per-function Errors graph rather than an alarm per function. ' +
-          'The polled queues stay: award and notify are queued by design (paced under KMS and SES quotas), promote ' +
-          'signs bulk promotions under the same KMS quota, and emailEvents keeps the one-command redrive every consumer ' +
-          'has; each mapping sets a maximum concurrency, with which Lambda keeps five long polls open.',
+          'The polled queues stay: award and notify are queued by design (paced under KMS and SES quotas; award’s one ' +
+          'queue takes dry-run promotions and the CSV bulk award too, so they sign under the same pacing), and ' +
+          'emailEvents keeps the one-command redrive every consumer has; each mapping sets a maximum concurrency, with ' +
+          'which Lambda keeps five long polls open.',
         '',
         'Lambda, API Gateway, EventBridge, SES and on-demand DynamoDB cost nothing idle (an empty table’s storage and ' +
           'point-in-time recovery round to zero). Not counted: CloudWatch Logs ingestion and X-Ray traces, which scale ' +
@@ -322,8 +323,10 @@ export function renderReport(r: BenchReport): string {
         `(${Math.round(q.burst.sesDailyQuotaUsed * 100)}%). Before a commencement, ask SES for at least ` +
         `${q.burst.sesRateNeededAsConfigured}/s and a daily quota well above the burst; until then, sends over the rate ` +
         'are throttled and retried by the SDK, then by the queue (visibility timeout, five receives, then the DLQ and its alarm).',
-      '- Other ECC signers share the KMS quota: `promote` (dry-run promotions) and `status` (list re-signing) sign too; ' +
-        'run promotions outside a commencement burst.',
+      '- Dry-run promotions and the console’s CSV bulk award arrive on award’s queue (`DryRunAwardPromoted`, a rule of ' +
+        'its own), so the peak above holds for them too: during a burst they wait their turn rather than add to it.',
+      '- Other ECC signers share the KMS quota on request, outside any queue: `status` (a list re-signed when its bits ' +
+        'change), `wallet` (holder-bound copies) and `issue` (VC-API).',
       '',
     );
   }

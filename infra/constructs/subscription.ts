@@ -7,12 +7,16 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { EventDefinition, EventPattern } from '#shared/events/define-event.ts';
+import { pascalCase } from './ids.ts';
 
 export interface SubscriptionProps {
   /** The bus the contract's events arrive on. */
   bus: events.IEventBus;
-  /** The event contract; its `.pattern` is the rule's pattern, verbatim. */
-  contract: EventDefinition<z.ZodType>;
+  /**
+   * The event contracts the queue receives: a rule each, whose pattern is the contract's `.pattern` verbatim (their
+   * sources may differ, so one pattern could not say both). The consumer tells them apart by detail-type.
+   */
+  contracts: readonly EventDefinition<z.ZodType>[];
   /** The consumer. It must report partial batch failures (`batchItemFailures`). */
   fn: lambda.IFunction;
   /** The consumer's timeout: the queue's visibility timeout is six times it, as Lambda recommends for SQS sources. */
@@ -40,7 +44,7 @@ export const toEventPattern = (pattern: EventPattern): events.EventPattern => ({
 export const MAX_RECEIVE_COUNT = 5;
 
 /**
- * Routes one event contract to one consumer through a buffer: bus rule → SQS queue → Lambda, with partial batch
+ * Routes event contracts to one consumer through one buffer: bus rules → SQS queue → Lambda, with partial batch
  * failures. Two ways to fail, each to its shared dead-letter queue: `dlq` (the deployment's `failed` queue) holds
  * messages the function failed `maxReceiveCount` times; `deliveryDlq` (`undelivered`) holds events EventBridge could
  * not put on the queue at all.
@@ -49,11 +53,12 @@ export class Subscription extends Construct {
   readonly queue: sqs.Queue;
   readonly dlq: sqs.IQueue;
   readonly deliveryDlq: sqs.IQueue;
-  readonly rule: events.Rule;
+  /** One per contract, in the order given. */
+  readonly rules: readonly events.Rule[];
 
   constructor(scope: Construct, id: string, props: SubscriptionProps) {
     super(scope, id);
-    const { contract } = props;
+    if (props.contracts.length === 0) throw new Error(`${id}: a subscription needs at least one contract`);
     this.dlq = props.deadLetters.failed;
     this.deliveryDlq = props.deadLetters.undelivered;
 
@@ -64,19 +69,23 @@ export class Subscription extends Construct {
       deadLetterQueue: { queue: this.dlq, maxReceiveCount: props.maxReceiveCount ?? MAX_RECEIVE_COUNT },
     });
 
-    this.rule = new events.Rule(this, 'Rule', {
-      eventBus: props.bus,
-      description: `${contract.detailType} v${contract.version} to ${id}`,
-      eventPattern: toEventPattern(contract.pattern),
+    this.rules = props.contracts.map((contract, i) => {
+      // The first contract's rule keeps the id `Rule`, so adding a contract never replaces an existing rule.
+      const rule = new events.Rule(this, i === 0 ? 'Rule' : `${pascalCase(contract.detailType)}Rule`, {
+        eventBus: props.bus,
+        description: `${contract.detailType} v${contract.version} to ${id}`,
+        eventPattern: toEventPattern(contract.pattern),
+      });
+      rule.addTarget(
+        new targets.SqsQueue(this.queue, {
+          deadLetterQueue: this.deliveryDlq,
+          // EventBridge's own defaults, spelled out: a day of retries before an event goes to the delivery DLQ.
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      );
+      return rule;
     });
-    this.rule.addTarget(
-      new targets.SqsQueue(this.queue, {
-        deadLetterQueue: this.deliveryDlq,
-        // EventBridge's own defaults, spelled out: a day of retries before an event goes to the delivery DLQ.
-        retryAttempts: 185,
-        maxEventAge: Duration.hours(24),
-      }),
-    );
 
     props.fn.addEventSource(
       new SqsEventSource(this.queue, {

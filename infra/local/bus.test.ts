@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AchievementEarnedV1, CredentialIssuedV1 } from '#shared/events/index.ts';
+import { AchievementEarnedV1, CredentialIssuedV1, DryRunPromotedV1 } from '#shared/events/index.ts';
 import { type BusConsumer, type LocalBus, MAX_ENTRY_BYTES, startBus } from './bus.ts';
 import type { LocalFunction } from './lambda.ts';
 import type { DeadLetter, QueueSettings } from './queue.ts';
 
 const BUS = 'laurel';
 
-/** A fake consumer that records every batch and answers with `respond`. */
+/** A fake consumer that records every batch and answers with `respond`; its queue fed by one rule or several. */
 function fakeConsumer(
   name: string,
-  pattern: BusConsumer['pattern'],
+  pattern: BusConsumer['patterns'][number] | BusConsumer['patterns'],
   respond: (
     event: SQSEvent,
     call: number,
@@ -41,7 +41,8 @@ function fakeConsumer(
       }
     }) as LocalFunction['handler'],
   };
-  const consumer: BusConsumer = { name, pattern, fn, settings };
+  const patterns = Array.isArray(pattern) ? pattern : [pattern as BusConsumer['patterns'][number]];
+  const consumer: BusConsumer = { name, patterns, fn, settings };
   return {
     consumer,
     batches,
@@ -173,6 +174,37 @@ describe('local bus: PutEvents', () => {
 
     expect(award.records()).toHaveLength(0);
     expect(notify.records().map((r) => JSON.parse(r.body).source)).toEqual(['laurel']);
+  });
+
+  it('feeds one queue from two rules, each by its own pattern, once per event', async () => {
+    // Prepare: award's queue, as the manifest subscribes it to AchievementEarned and DryRunAwardPromoted.
+    const award = fakeConsumer('award', [AchievementEarnedV1.pattern, DryRunPromotedV1.pattern]);
+    const notify = fakeConsumer('notify', CredentialIssuedV1.pattern);
+    const { bus, sdk } = await start([award.consumer, notify.consumer]);
+    const promoted = DryRunPromotedV1.toEntry({
+      version: 1,
+      eventId: 'evt-pilot',
+      ruleId: 'pilot',
+      promotedAt: '2026-05-14T16:20:00Z',
+      promotedBy: 'admin-sub',
+    });
+
+    // Act
+    await sdk.send(
+      new PutEventsCommand({
+        Entries: [onBus(earned('evt-earned')), onBus(promoted), onBus({ ...promoted, Source: 'demo.lms' })],
+      }),
+    );
+    await bus.idle();
+
+    // Assess: a promotion from anyone but Laurel matches neither rule.
+    const delivered = award.records().map((r) => JSON.parse(r.body) as { 'detail-type': string; source: string });
+    expect(delivered.map((e) => `${e['detail-type']} from ${e.source}`).sort()).toEqual([
+      'AchievementEarned from demo.lms',
+      'DryRunAwardPromoted from laurel',
+    ]);
+    expect(notify.records()).toHaveLength(0);
+    expect([...bus.queues.keys()]).toEqual(['award', 'notify']);
   });
 
   it('answers per-entry errors like EventBridge and still delivers the valid entries', async () => {

@@ -30,11 +30,12 @@ export interface PutEventsResult {
   Entries: PutEventsResultEntry[];
 }
 
-/** A consumer subscribed to the bus: the rule pattern and the function behind its queue. */
+/** A consumer subscribed to the bus: its rules' patterns and the function behind its one queue. */
 export interface BusConsumer {
   /** Queue name (the manifest function name). */
   name: string;
-  pattern: EventPattern | Pattern;
+  /** One per rule, as in AWS: an event that more than one matches is delivered once per matching rule. */
+  patterns: readonly (EventPattern | Pattern)[];
   fn: LocalFunction;
   settings?: Partial<QueueSettings>;
   /** `default`: the rule sits on the account's default bus, where AWS services (SES) publish. @default 'laurel' */
@@ -150,7 +151,10 @@ export async function startBus(opts: LocalBusOptions): Promise<LocalBus> {
   };
 
   for (const consumer of opts.consumers) {
-    assertSupported(consumer.pattern);
+    const patterns = consumer.patterns.map((pattern) => {
+      assertSupported(pattern);
+      return pattern;
+    });
     const settings = { ...DEFAULT_QUEUE_SETTINGS, ...opts.queueDefaults, ...consumer.settings };
     const queue = new LocalQueue(consumer.name, consumer.fn, settings, {
       journalDir,
@@ -161,7 +165,7 @@ export async function startBus(opts: LocalBusOptions): Promise<LocalBus> {
       ...(warn ? { log: warn } : {}),
     });
     queues.set(consumer.name, queue);
-    routes.push({ pattern: consumer.pattern, queue, bus: consumer.bus ?? 'laurel' });
+    for (const pattern of patterns) routes.push({ pattern, queue, bus: consumer.bus ?? 'laurel' });
     if (queue.depth > 0) log?.(`bus: ${queue.depth} message(s) restored for ${consumer.name}`);
   }
 

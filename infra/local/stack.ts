@@ -194,7 +194,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       if (!spec.consumes) continue;
       consumers.push({
         name,
-        pattern: spec.consumes.pattern,
+        patterns: spec.consumes.map((contract) => contract.pattern),
         fn: fns[name],
         settings: settingsFromSpec(spec),
         ...(spec.bus ? { bus: spec.bus } : {}),

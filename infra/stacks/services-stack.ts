@@ -37,7 +37,7 @@ export interface DeadLetterQueue {
 
 /**
  * The stateless part, entirely driven by the route manifest: one function per manifest entry with exactly the
- * grants its `needs` list, a subscription (rule → queue → function) for each consumer, and one HTTP API route per
+ * grants its `needs` list, a subscription (rules → queue → function) for each consumer, and one HTTP API route per
  * manifest route. It can be destroyed and redeployed without losing anything.
  */
 export class ServicesStack extends Stack {
@@ -97,7 +97,7 @@ export class ServicesStack extends Stack {
         const subscription = new Subscription(this, `${id}Subscription`, {
           // AWS services (SES) publish on the account's default bus only.
           bus: 'bus' in spec && spec.bus === 'default' ? this.defaultBus() : props.resources.bus,
-          contract: spec.consumes,
+          contracts: spec.consumes,
           fn: fn.fn,
           functionTimeout: Duration.seconds(spec.timeoutSeconds),
           batchSize: spec.batchSize,

@@ -13,8 +13,12 @@ import { systemClock } from '#shared/runtime/clock.ts';
 import { readConfig } from '#shared/runtime/config.ts';
 import { makeLogger, makeMetrics } from '#shared/runtime/logger.ts';
 import { makeAwardCredential, makeRecordRejection } from './app/award-credential.ts';
+import { makePromoteDryRun } from './app/promote-dry-run.ts';
 
-/** Composition root: env → clients → adapters → use cases, once per cold start. */
+/**
+ * Composition root of the `award` function, for both contracts its queue carries: env → clients → adapters → use
+ * cases, once per cold start.
+ */
 export const wiring = () => {
   const config = readConfig([
     ENV.APP_TABLE_NAME,
@@ -56,6 +60,12 @@ export const wiring = () => {
       }),
       config: idempotency,
     }),
+    /**
+     * Promotions are kept out of the idempotency store on purpose: a promotion carries its dry-run event's eventId,
+     * whose key there already holds that event's dry-run outcome. A promotion issues at most once by the dry-run
+     * record's status (`promoting` → `promoted`) and the issuance marker (eventId and rule) in the award path.
+     */
+    promote: makePromoteDryRun({ store, issue: award.issue, clock }),
     recordRejection: makeRecordRejection({ store, clock }),
   };
 };

@@ -3,8 +3,9 @@ import { LAUREL_EVENT_SOURCE } from '../env.ts';
 import { defineEvent } from './define-event.ts';
 
 /**
- * An admin promoted a dry-run award: the `promote` function issues it through the award path. No personal data: the
- * learner is read from the dry-run record, which the console marked `promoting` before publishing this.
+ * An admin promoted a dry-run award: the `award` function issues it, from the queue it reads `AchievementEarned` from.
+ * No personal data: the learner is read from the dry-run record, which the console marked `promoting` before
+ * publishing this.
  */
 export const dryRunPromotedV1Detail = z.strictObject({
   version: z.literal(1),

@@ -53,8 +53,11 @@ export type Need =
 export interface FunctionSpec {
   /** Entry file, relative to the repository root; it exports `handler`. */
   entry: string;
-  /** For queue consumers: the event contract whose pattern routes to its queue. */
-  consumes?: EventDefinition<z.ZodType>;
+  /**
+   * For queue consumers: the event contracts routed to its one queue, a rule each with the contract's pattern. One
+   * queue, so one batch size and concurrency pace everything the function does.
+   */
+  consumes?: readonly EventDefinition<z.ZodType>[];
   needs: readonly Need[];
   memoryMb: number;
   timeoutSeconds: number;
@@ -62,7 +65,7 @@ export interface FunctionSpec {
   batchSize?: number;
   maxConcurrency?: number;
   /**
-   * Consumers: the bus whose rule routes `consumes` to the queue. `default` for AWS service events (SES publishes
+   * Consumers: the bus whose rules route `consumes` to the queue. `default` for AWS service events (SES publishes
    * bounces to the account's default bus only); locally both arrive on the one local bus. @default 'laurel'
    */
   bus?: 'laurel' | 'default';
@@ -71,9 +74,13 @@ export interface FunctionSpec {
 }
 
 export const functions = {
+  /**
+   * Issues: `AchievementEarned` from the institution's systems, and `DryRunAwardPromoted` from the console (dry-run
+   * promotions, CSV bulk award) through the same award path, so every award signs under this queue's pacing.
+   */
   award: {
-    entry: 'services/award/handlers/on-achievement-earned.ts',
-    consumes: AchievementEarnedV1,
+    entry: 'services/award/handlers/on-award-queue.ts',
+    consumes: [AchievementEarnedV1, DryRunPromotedV1],
     needs: [
       'app-table:read',
       'app-table:write',
@@ -85,13 +92,13 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 30,
     // Paced under KMS's default 300 ECC requests/s: two instances of ten concurrent records peak near 200 Sign/s
-    // (bench/REPORT.md, "Quotas on paper"), and still issue 50,000 awards in minutes.
+    // (bench/REPORT.md, "Quotas on paper"), promotions included, and still issue 50,000 awards in minutes.
     batchSize: 10,
     maxConcurrency: 2,
   },
   notify: {
     entry: 'services/notify/handlers/on-credential-issued.ts',
-    consumes: CredentialIssuedV1,
+    consumes: [CredentialIssuedV1],
     needs: ['app-table:read', 'app-table:write', 'idempotency-table', 'claim-key:mac', 'ses:send'],
     memoryMb: 512,
     timeoutSeconds: 30,
@@ -125,7 +132,7 @@ export const functions = {
     memoryMb: 512,
     timeoutSeconds: 10,
   },
-  /** The console's JSON API. Never signs: promotions go to `promote` through the bus. */
+  /** The console's JSON API. Never signs: promotions go to `award` through the bus. */
   admin: {
     entry: 'services/admin/handlers/http.ts',
     needs: [
@@ -140,16 +147,6 @@ export const functions = {
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
-  /** Issues promoted dry-run awards through the award path. */
-  promote: {
-    entry: 'services/award/handlers/on-dry-run-promoted.ts',
-    consumes: DryRunPromotedV1,
-    needs: ['app-table:read', 'app-table:write', 'bus:publish', 'signing-key:sign', 'claim-key:mac'],
-    memoryMb: 1024,
-    timeoutSeconds: 30,
-    batchSize: 10,
-    maxConcurrency: 5,
-  },
   /** Claim reminders for unclaimed credentials, on a schedule; stopped by claim, unsubscribe or bounce. */
   remind: {
     entry: 'services/notify/handlers/remind.ts',
@@ -161,7 +158,7 @@ export const functions = {
   /** SES bounces and complaints (configuration-set events on the default bus) mark the credential. */
   emailEvents: {
     entry: 'services/notify/handlers/on-email-event.ts',
-    consumes: SesEmailProblem,
+    consumes: [SesEmailProblem],
     bus: 'default',
     needs: ['app-table:read', 'app-table:write', 'bus:publish'],
     memoryMb: 256,

@@ -26,6 +26,21 @@ export const sqsBatchHandler = (
     .use(logMetrics(deps.metrics));
 };
 
+/**
+ * A queue message's EventBridge detail-type, for a queue that more than one rule feeds; undefined when the body is
+ * not a JSON object or has none.
+ */
+export const detailTypeOf = (record: SQSRecord): string | undefined => {
+  try {
+    const body: unknown = JSON.parse(record.body);
+    const type =
+      typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['detail-type'] : undefined;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /** A queue message's EventBridge envelope checked against its contract, or undefined when it is not one. */
 export const readEnvelope = <T>(record: SQSRecord, envelope: z.ZodType<T>): T | undefined => {
   let body: unknown;

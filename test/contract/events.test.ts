@@ -86,7 +86,9 @@ describe('CredentialIssued v1', () => {
 
 describe('the manifest', () => {
   it('routes each contract to exactly one consumer', () => {
-    const consumers = Object.values(functions).flatMap((f) => ('consumes' in f ? [f.consumes.detailType] : []));
+    const consumers = Object.values(functions).flatMap((f) =>
+      'consumes' in f ? f.consumes.map((c) => c.detailType) : [],
+    );
     expect(consumers.sort()).toEqual(['AchievementEarned', 'CredentialIssued', 'DryRunAwardPromoted', 'Email Bounced']);
   });
 });
@@ -133,7 +135,11 @@ describe('SES bounce and complaint events', () => {
   });
 
   it('is consumed from the default bus, where SES publishes', () => {
-    expect(Object.values(functions).find((f) => 'consumes' in f && f.consumes === SesEmailProblem)).toMatchObject({
+    const consumers = Object.values(functions).filter(
+      (f) => 'consumes' in f && f.consumes.some((c) => c === SesEmailProblem),
+    );
+    expect(consumers).toHaveLength(1);
+    expect(consumers[0]).toMatchObject({
       bus: 'default',
     });
   });

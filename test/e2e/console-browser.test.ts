@@ -197,7 +197,7 @@ describe('the console in a real browser', () => {
     await admin.getByRole('button', { name: 'Issue 48 credentials' }).click();
     await admin.waitForURL(/\/admin\/bulk\/[0-9a-f]{12}\?rows=50$/);
     await expect(admin.locator('#bulk-progress').textContent()).resolves.toMatch(/of 48 issued/);
-    // The page polls itself (a Refresh header, no script) until the promote function has issued every row.
+    // The page polls itself (a Refresh header, no script) until the award function has issued every row.
     await admin.waitForFunction(
       () => document.querySelector('#bulk-progress')?.textContent?.startsWith('48 of 48 issued'),
       undefined,

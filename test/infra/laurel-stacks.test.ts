@@ -8,7 +8,7 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '#infra/stacks/config.ts';
 import { addLaurelStacks, type LaurelStacks } from '#infra/stacks/laurel.ts';
-import { ENV } from '#shared/env.ts';
+import { ENV, LAUREL_EVENT_SOURCE } from '#shared/env.ts';
 import { type FunctionName, functions, type Need, routeKey, routes } from '#shared/routes/manifest.ts';
 import { VC_API_ISSUE_SCOPE, VC_API_RESOURCE_SERVER } from '#shared/runtime/access-token.ts';
 import { appTable, STATUS_LIST_KEY_PREFIX, tables } from '#shared/tables/app-table.ts';
@@ -91,6 +91,22 @@ const consumers = (Object.entries(functions) as [FunctionName, (typeof functions
 
 const getAttId = (v: unknown): string | undefined =>
   (v as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+
+/** The logical id of the queue a consumer's event source mapping reads. */
+const queueOf = (name: FunctionName): string | undefined => {
+  const fnRef = JSON.stringify({ Ref: logicalId(stacks.services.functions[name].fn) });
+  const [, mapping] =
+    resourcesOf(services, 'AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => JSON.stringify(m.Properties?.FunctionName) === fnRef,
+    ) ?? [];
+  return getAttId(mapping?.Properties?.EventSourceArn);
+};
+
+/** The event rules with the queue as a target. */
+const rulesTargeting = (queueId: string | undefined): Resource[] =>
+  resourcesOf(services, 'AWS::Events::Rule')
+    .filter(([, r]) => asArray(r.Properties?.Targets as { Arn: unknown }[]).some((t) => getAttId(t.Arn) === queueId))
+    .map(([, r]) => r);
 
 // ---- tests --------------------------------------------------------------------------------------------------------
 
@@ -218,29 +234,60 @@ describe('LaurelServices', () => {
     }
   });
 
-  it('routes each consumed contract to its consumer with exactly the contract pattern', () => {
+  it('routes each consumed contract to its consumer with exactly the contract pattern, one rule per contract', () => {
     const eventRules = resourcesOf(services, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern);
-    expect(eventRules).toHaveLength(consumers.length);
+    expect(eventRules).toHaveLength(consumers.reduce((n, [, spec]) => n + spec.consumes.length, 0));
+    const sorted = (patterns: unknown[]) => patterns.map((p) => JSON.stringify(p)).sort();
     for (const [name, spec] of consumers) {
-      const fnId = logicalId(stacks.services.functions[name].fn);
-      const [, mapping] =
-        resourcesOf(services, 'AWS::Lambda::EventSourceMapping').find(
-          ([, m]) => JSON.stringify(m.Properties?.FunctionName) === JSON.stringify({ Ref: fnId }),
-        ) ?? [];
-      const queueId = getAttId(mapping?.Properties?.EventSourceArn);
-      const [, rule] =
-        resourcesOf(services, 'AWS::Events::Rule').find(([, r]) =>
-          asArray(r.Properties?.Targets as { Arn: unknown }[]).some((t) => getAttId(t.Arn) === queueId),
-        ) ?? [];
+      const queueId = queueOf(name);
+      const rules = rulesTargeting(queueId);
       expect(queueId, `${name} has an SQS event source`).toBeDefined();
-      expect(rule?.Properties?.EventPattern, name).toEqual(spec.consumes.pattern);
-      if ('bus' in spec && spec.bus === 'default') expect(rule?.Properties?.EventBusName, name).toBe('default');
-      else expect(JSON.stringify(rule?.Properties?.EventBusName)).toContain(logicalId(stacks.stateful.bus));
-      const [target] = asArray(rule?.Properties?.Targets as { DeadLetterConfig?: { Arn: unknown } }[] | undefined);
-      expect(getAttId(target?.DeadLetterConfig?.Arn), `${name} rule target's DLQ is the shared undelivered queue`).toBe(
-        logicalId(stacks.services.deadLetters.undelivered),
+      expect(sorted(rules.map((r) => r.Properties?.EventPattern)), name).toEqual(
+        sorted(spec.consumes.map((c) => c.pattern)),
       );
+      for (const rule of rules) {
+        if ('bus' in spec && spec.bus === 'default') expect(rule.Properties?.EventBusName, name).toBe('default');
+        else expect(JSON.stringify(rule.Properties?.EventBusName)).toContain(logicalId(stacks.stateful.bus));
+        const targets = asArray(rule.Properties?.Targets as { DeadLetterConfig?: { Arn: unknown } }[] | undefined);
+        expect(targets, `${name}: a rule has its queue as its one target`).toHaveLength(1);
+        expect(
+          getAttId(targets[0]?.DeadLetterConfig?.Arn),
+          `${name} rule target's DLQ is the shared undelivered queue`,
+        ).toBe(logicalId(stacks.services.deadLetters.undelivered));
+      }
     }
+  });
+
+  it('gives award one queue for AchievementEarned and DryRunAwardPromoted, and no promote function', () => {
+    // One event source mapping feeds award, so one batch size and concurrency pace every award it signs.
+    const awardFn = JSON.stringify({ Ref: logicalId(stacks.services.functions.award.fn) });
+    const awardMappings = resourcesOf(services, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, m]) => JSON.stringify(m.Properties?.FunctionName) === awardFn,
+    );
+    expect(awardMappings).toHaveLength(1);
+    const patterns = rulesTargeting(queueOf('award')).map((r) => r.Properties?.EventPattern);
+    expect(patterns).toHaveLength(2);
+    expect(patterns).toEqual(
+      expect.arrayContaining([
+        { 'detail-type': ['AchievementEarned'] },
+        // Promotions keep their Laurel-only source in their own rule.
+        { source: [LAUREL_EVENT_SOURCE], 'detail-type': ['DryRunAwardPromoted'] },
+      ]),
+    );
+    // No other rule routes promotions anywhere.
+    const promotionRules = resourcesOf(services, 'AWS::Events::Rule').filter(([, r]) =>
+      JSON.stringify(r.Properties?.EventPattern ?? {}).includes('DryRunAwardPromoted'),
+    );
+    expect(promotionRules).toHaveLength(1);
+    expect(Object.keys(functions)).not.toContain('promote');
+    const serviceNames = resourcesOf(services, 'AWS::Lambda::Function').map(
+      ([, fn]) =>
+        (fn.Properties?.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables?.[
+          ENV.POWERTOOLS_SERVICE_NAME
+        ],
+    );
+    expect(serviceNames).not.toContain('promote');
+    expect(serviceNames).toContain('award');
   });
 
   it('gives every queue a Lambda reads from the shared dead-letter queue, and a visibility timeout of 6x the function timeout', () => {
@@ -283,10 +330,10 @@ describe('LaurelServices', () => {
   });
 
   it('lets only award and the VC-API issuer sign with the Ed25519 keys, and only verify with the RSA keys', () => {
-    // promote issues dry-run awards through the award path; status signs status lists; admin may only read the
-    // public half (new issuers).
+    // award issues events and promoted dry-run awards; status signs status lists; admin may only read the public
+    // half (new issuers).
     // wallet signs holder-bound copies for wallets that proved a DID.
-    const ed25519 = ['award', 'issue', 'promote', 'status', 'wallet'];
+    const ed25519 = ['award', 'issue', 'status', 'wallet'];
     const rsa = ['verify'];
     const jwtKey = stacks.stateful.jwtSigningKeys[0];
     if (!jwtKey) throw new Error('no RSA key');
@@ -376,12 +423,6 @@ describe('LaurelServices', () => {
     expect(actions(statements)).not.toContain('kms:Sign');
     expect(actions(statementsOn(statements, stacks.stateful.signingKey))).toEqual(['kms:GetPublicKey']);
     expect(actions(statementsOn(statements, stacks.stateful.claimKey))).toEqual(['kms:GenerateMac']);
-  });
-
-  it("gives promote exactly the award path: award's needs but the event idempotency store", () => {
-    const award = new Set<string>(functions.award.needs);
-    award.delete('idempotency-table');
-    expect(new Set<string>(functions.promote.needs)).toEqual(award);
   });
 
   it('grants `*` resources to X-Ray only', () => {

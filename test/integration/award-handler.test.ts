@@ -10,6 +10,7 @@ import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
 import { createLocalSigner } from '#shared/adapters/signer.local.ts';
 import { ENV } from '#shared/env.ts';
 import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
+import { DryRunPromotedV1 } from '#shared/events/dry-run-promoted.v1.ts';
 import { achievementEarned, demoAchievement, demoIssuer, demoRule } from '#shared/testing/fixtures.ts';
 import { lambdaContext } from '#shared/testing/http.ts';
 import { testTables } from '../support/dynamo.ts';
@@ -26,7 +27,7 @@ Object.assign(process.env, db.env, {
 });
 const eventBridge = mockClient(EventBridgeClient);
 // The real handler, wired from the environment as in Lambda.
-const { handler } = await import('#services/award/handlers/on-achievement-earned.ts');
+const { handler } = await import('#services/award/handlers/on-award-queue.ts');
 const store = new AppStore(db.client, db.names.app);
 
 let seq = 0;
@@ -66,6 +67,7 @@ describe('award handler (real wiring, DynamoDB Local, local keys)', () => {
     await store.putIssuer(demoIssuer({ publicKeyMultibase: await signer.publicKeyMultibase('local:demo') }));
     await store.putAchievement(demoAchievement());
     await store.putRule(demoRule());
+    await store.putRule(demoRule({ id: 'pilot-rule', externalId: 'PILOT1', mode: 'dry-run' }));
     await store.putSource('demo.lms');
   });
   afterEach(() => eventBridge.reset());
@@ -147,6 +149,63 @@ describe('award handler (real wiring, DynamoDB Local, local keys)', () => {
     for (const id of ['bad-missing', 'bad-types', 'bad-huge', 'bad-html', 'bad-source'])
       expect(await credentialsFor(id)).toEqual([]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('issues an event and a promotion of an event it already saw from one batch, once each, however often it comes', async () => {
+    // Prepare: award records a dry-run award (its idempotency key for evt-piloted now holds `dry-run`), and the
+    // console marks it `promoting`, as it does before publishing DryRunAwardPromoted.
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
+    const piloted = achievementEarned({
+      eventId: 'evt-piloted',
+      activity: { kind: 'course-completed', externalId: 'PILOT1', result: { score: 92 } },
+    });
+    expect((await invoke([record(envelope(piloted))])).batchItemFailures).toEqual([]);
+    expect(await store.getEvent('evt-piloted')).toMatchObject({ outcome: 'dry-run' });
+    const at = new Date().toISOString();
+    expect(
+      await store.moveDryRun('evt-piloted', 'pilot-rule', ['pending'], 'promoting', {
+        promotedAt: at,
+        promotedBy: { sub: 'admin-sub' },
+      }),
+    ).toBe(true);
+    const promotion = {
+      version: 1,
+      eventId: 'evt-piloted',
+      ruleId: 'pilot-rule',
+      promotedAt: at,
+      promotedBy: 'admin-sub',
+    };
+    const batch = [
+      record(envelope(achievementEarned({ eventId: 'evt-mixed' }))),
+      record(JSON.stringify(DryRunPromotedV1.wrap(promotion))),
+      record(envelope({ version: 1, eventId: 'bad-mixed' })),
+      // A promotion naming evt-piloted but unreadable: acknowledged, never recorded against evt-piloted.
+      record(JSON.stringify(DryRunPromotedV1.wrap({ ...promotion, ruleId: undefined }))),
+    ];
+
+    // Act: the batch, then the whole batch again (a redelivery after a lost acknowledgement).
+    const first = await invoke(batch);
+    const again = await invoke(batch);
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    const [live] = await credentialsFor('evt-mixed');
+    const [promoted, ...more] = await credentialsFor('evt-piloted');
+    expect(live).toMatchObject({ ruleId: 'cs101-completed' });
+    expect(promoted).toMatchObject({ ruleId: 'pilot-rule' });
+    expect(more).toEqual([]);
+    expect(await store.getDryRun('evt-piloted', 'pilot-rule')).toMatchObject({
+      status: 'promoted',
+      credentialId: promoted?.id,
+    });
+    expect(await store.getEvent('evt-piloted')).toMatchObject({ outcome: 'dry-run' });
+    expect(await store.getEvent('evt-mixed')).toMatchObject({ outcome: 'issued', credentialIds: [live?.id] });
+    expect(await store.getEvent('bad-mixed')).toMatchObject({ outcome: 'rejected', reasonCode: 'EVENT.INVALID' });
+    const announced = eventBridge
+      .commandCalls(PutEventsCommand)
+      .map((c) => JSON.parse(c.args[0].input.Entries?.[0]?.Detail ?? '{}').sourceEventId);
+    expect(announced.sort()).toEqual(['evt-mixed', 'evt-piloted']);
   });
 
   it('reports a batch item failure (to be retried) when the bus is down, and issues once when it is back', async () => {

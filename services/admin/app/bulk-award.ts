@@ -70,7 +70,7 @@ export interface BulkAwardDeps {
  *    `AchievementEarned` detail and check it with the event's own schema, and check the achievement is published and
  *    the actor administers its issuer. Nothing is written.
  * 2. issue: validate again (the CSV comes back from the report page), then for each valid row record a would-be
- *    award as `promoting` under a job's rule id and publish `DryRunAwardPromoted`: the promote function issues it
+ *    award as `promoting` under a job's rule id and publish `DryRunAwardPromoted`: the award function issues it
  *    through the award path exactly as a promoted dry run (one credential per row, at most, however often it runs).
  * 3. progress: the job's records, counted by status (promoting, promoted, failed with why).
  */

@@ -180,7 +180,7 @@ export const makeRules = ({ store, award, publisher, claimKey, clock }: RulesDep
     /**
      * Promotes would-be awards to real ones.
      * 1. The records (the given ones, or every pending one up to 100) move to `promoting`, one conditional write each,
-     *    so a record is handed on once. 2. A `DryRunAwardPromoted` event per record goes on the bus; the promote
+     *    so a record is handed on once. 2. A `DryRunAwardPromoted` event per record goes on the bus; the award
      *    function issues it through the award path (same signing, storage, claim email), idempotently.
      */
     promote: async (actor: Actor, id: string, eventIds?: string[]) => {

@@ -32,6 +32,15 @@ describe('readAchievementEarned', () => {
     });
   });
 
+  it('rejects another detail-type, whatever its detail', () => {
+    const wrapped = { ...AchievementEarnedV1.wrap(achievementEarned({ eventId: 'e-1' }), 'demo.lms') };
+    const read = readAchievementEarned(JSON.stringify({ ...wrapped, 'detail-type': 'DryRunAwardPromoted' }), 'm-1');
+    expect(read).toMatchObject({
+      ok: false,
+      rejection: { eventId: 'e-1', detailType: 'DryRunAwardPromoted', reasonCode: 'EVENT.UNSUPPORTED_TYPE' },
+    });
+  });
+
   it('rejects an unsupported version', () => {
     const read = readAchievementEarned(body({ ...achievementEarned({ eventId: 'e-2' }), version: 2 }), 'm-1');
     expect(read).toMatchObject({ ok: false, rejection: { eventId: 'e-2', reasonCode: 'EVENT.UNSUPPORTED_VERSION' } });

@@ -66,6 +66,9 @@ export const readAchievementEarned = (body: string, deliveryId: string): ReadRes
     },
   });
 
+  // The award queue carries promotions too (told apart before this): anything but AchievementEarned is not ours.
+  if (envelope['detail-type'] !== AchievementEarnedV1.detailType)
+    return reject('EVENT.UNSUPPORTED_TYPE', `detail-type must be ${AchievementEarnedV1.detailType}`);
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
     return reject('EVENT.INVALID', 'detail is not a JSON object');
   if (detail.version !== AchievementEarnedV1.version)
