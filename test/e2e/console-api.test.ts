@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
 import { achievementEarned } from '#shared/testing/fixtures.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 
 let stack: TestStack;
-let bus: EventBridgeClient;
 const tokens: Record<string, string> = {};
 
 /** A console call over HTTPS through the local API (and its JWT verification), as the console will make it. */
@@ -32,29 +29,8 @@ const until = async <T>(probe: () => Promise<T | undefined>, what: string, timeo
   }
 };
 
-const put = async (detail: unknown) => {
-  const out = await bus.send(
-    new PutEventsCommand({
-      Entries: [
-        {
-          EventBusName: 'laurel',
-          Source: 'demo.lms',
-          DetailType: AchievementEarnedV1.detailType,
-          Detail: JSON.stringify(detail),
-        },
-      ],
-    }),
-  );
-  expect(out.FailedEntryCount).toBe(0);
-};
-
 beforeAll(async () => {
   stack = await startTestStack();
-  bus = new EventBridgeClient({
-    endpoint: stack.urls.bus,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
   expect(stack.consoleUsers.created).toBe(true);
   for (const user of stack.consoleUsers.users) {
     const res = await api('POST', '/session', undefined, { email: user.email, password: user.password });
@@ -64,7 +40,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  bus?.destroy();
   await stack?.stop();
 });
 
@@ -119,7 +94,7 @@ describe('the console API on the local stack', () => {
       learner: { email, name: 'Pat Pilot' },
       activity: { kind: 'attendance-recorded', externalId },
     });
-    await put(pilotEvent);
+    await stack.putAchievementEarned(pilotEvent);
     const dryRun = await until(async () => {
       const res = await api('GET', `/rules/${id}/dry-runs`, 'demo-admin');
       return res.body.items[0];
@@ -152,7 +127,7 @@ describe('the console API on the local stack', () => {
       mode: 'live',
     });
     const liveEvent = { ...pilotEvent, eventId: `live-${randomUUID()}` };
-    await put(liveEvent);
+    await stack.putAchievementEarned(liveEvent);
     await until(async () => {
       const res = await api('POST', '/credentials/search', 'admin', { email });
       return res.body.credentials.length === 2 ? true : undefined;

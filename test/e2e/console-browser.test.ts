@@ -1,9 +1,7 @@
 /// <reference lib="dom" />
 import { randomUUID } from 'node:crypto';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
 import { achievementEarned } from '#shared/testing/fixtures.ts';
 import { launchChromium } from '../support/browser.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
@@ -12,23 +10,16 @@ const INJECTION = '<img src=x onerror="window.__pwned=1">';
 
 let stack: TestStack;
 let browser: Browser;
-let bus: EventBridgeClient;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack();
-  bus = new EventBridgeClient({
-    endpoint: stack.urls.bus,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
   browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await browser?.close();
-  bus?.destroy();
   await stack?.stop();
 });
 
@@ -53,15 +44,6 @@ const signedIn = async (who: string, device: 'laptop' | 'phone' = 'laptop'): Pro
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(/\/admin$/);
   return page;
-};
-
-const put = async (detail: unknown) => {
-  const out = await bus.send(
-    new PutEventsCommand({
-      Entries: [{ ...AchievementEarnedV1.toEntry(detail as never, 'demo.lms'), EventBusName: 'laurel' }],
-    }),
-  );
-  expect(out.FailedEntryCount).toBe(0);
 };
 
 /** Reloads until the text shows (the pipeline runs asynchronously). */
@@ -146,7 +128,7 @@ describe('the console in a real browser', () => {
       learner: { email, name: 'Dana Dry' },
       activity: { kind: 'course-completed', externalId },
     });
-    await put(event);
+    await stack.putAchievementEarned(event);
     await reloadUntil(admin, event.eventId);
     await expect(
       admin
@@ -168,7 +150,7 @@ describe('the console in a real browser', () => {
         .getByRole('cell', { name: 'live', exact: true })
         .count(),
     ).resolves.toBe(1);
-    await put({ ...event, eventId: `console-live-${randomUUID()}` });
+    await stack.putAchievementEarned({ ...event, eventId: `console-live-${randomUUID()}` });
     const mail = await stack.waitForMail((m) => m.to.some((t) => t.address === email));
     expect(mail.subject).toContain('Console Badge');
     await admin.goto(`${stack.urls.api}/admin/credentials`);

@@ -1,8 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { expect } from 'vitest';
+import { LOCAL_BUS_NAME } from '#infra/local/config.ts';
 import type { CaughtMail } from '#infra/local/mail.ts';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '#infra/local/stack.ts';
+import { AchievementEarnedV1 } from '#shared/events/achievement-earned.v1.ts';
 import { type HttpsResponse, httpsRequest } from './https.ts';
 
 export interface TestStack extends LocalStack {
@@ -13,6 +17,11 @@ export interface TestStack extends LocalStack {
     pathOrUrl: string,
     init?: { method?: string; headers?: Record<string, string>; body?: string | Buffer },
   ): Promise<HttpsResponse>;
+  /**
+   * Puts `AchievementEarned` details from `demo.lms` on the bus as a producer does (PutEvents through the AWS SDK, to
+   * the local EventBridge endpoint), and expects every entry accepted. The details go as given, unchecked.
+   */
+  putAchievementEarned(...details: unknown[]): Promise<void>;
 }
 
 /**
@@ -29,6 +38,7 @@ export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Pro
     ports: { api: 0, bus: 0, smtp: 0, mailWeb: 0, dynamo: 0, ...opts.ports },
     queueSettings: { visibilityTimeoutMs: 200, ...opts.queueSettings },
   });
+  let producer: EventBridgeClient | undefined;
   return {
     ...stack,
     waitForMail: (predicate, timeoutMs) => waitForMail(stack, predicate, timeoutMs),
@@ -37,7 +47,26 @@ export async function startTestStack(opts: Partial<LocalStackOptions> = {}): Pro
         ca: stack.tls.cert,
         ...init,
       }),
+    async putAchievementEarned(...details) {
+      producer ??= new EventBridgeClient({
+        endpoint: stack.urls.bus,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const out = await producer.send(
+        new PutEventsCommand({
+          Entries: details.map((d) => ({
+            EventBusName: LOCAL_BUS_NAME,
+            Source: 'demo.lms',
+            DetailType: AchievementEarnedV1.detailType,
+            Detail: JSON.stringify(d),
+          })),
+        }),
+      );
+      expect(out.FailedEntryCount, 'entries the bus refused').toBe(0);
+    },
     async stop() {
+      producer?.destroy();
       await stack.stop();
       if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },

@@ -56,7 +56,7 @@ export interface AdminRoute {
   status?: number;
   /** The response body's schema, for the OpenAPI document. */
   response?: z.ZodType;
-  handle: (deps: AdminApiDeps) => (ctx: RouteContext<never, never>) => Promise<unknown>;
+  handle: (deps: AdminApiDeps, ctx: RouteContext) => Promise<unknown>;
 }
 
 const ANY: readonly Role[] = ['admin', 'issuer-admin', 'reviewer', 'viewer'];
@@ -100,408 +100,308 @@ const statusChangeView = z.object({
 const page = <T extends z.ZodType>(name: string, item: T) =>
   z.object({ [name]: z.array(item), cursor: z.string().optional() });
 
-const p = <B = never, Q = never>(
-  fn: (deps: AdminApiDeps, ctx: RouteContext<B, Q>) => Promise<unknown>,
-): AdminRoute['handle'] => ((deps: AdminApiDeps) => (ctx: RouteContext<B, Q>) => fn(deps, ctx)) as AdminRoute['handle'];
+/** What a route's schema hands its handler: the parsed value, or nothing when the route has no such schema. */
+type Parsed<S> = S extends z.ZodType ? z.output<S> : never;
+
+/**
+ * One route, its key (method and path, as the manifest spells it) and who may call it first. The handler's `body`
+ * and `query` are typed from the route's own schemas, so the two cannot drift apart.
+ */
+const route = <B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  key: `${AdminRoute['method']} /admin/api/${string}`,
+  allow: AdminRoute['allow'],
+  spec: Omit<AdminRoute, 'method' | 'path' | 'allow' | 'body' | 'query' | 'handle'> & {
+    body?: B;
+    query?: Q;
+    handle: (deps: AdminApiDeps, ctx: RouteContext<Parsed<B>, Parsed<Q>>) => Promise<unknown>;
+  },
+): AdminRoute => {
+  const [method, path] = key.split(' ') as [AdminRoute['method'], string];
+  return { method, path, allow, ...spec, handle: spec.handle as AdminRoute['handle'] };
+};
 
 /**
  * Every route of the console's API. The manifest (shared/routes/manifest.ts) lists the same method and path for
  * each, and the OpenAPI document is generated from this table, so the three cannot disagree (a test checks).
  */
 export const adminRoutes: readonly AdminRoute[] = [
-  {
-    method: 'POST',
-    path: '/admin/api/session',
+  route('POST /admin/api/session', 'public', {
     summary: 'Sign in (local mode): email and password for a bearer token',
     tag: 'session',
-    allow: 'public',
     body: s.sessionInput,
     response: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string() }),
-    handle: p<z.output<typeof s.sessionInput>>(async (d, { body }) => {
+    handle: async (d, { body }) => {
       if (!d.signIn) throw new HttpError(404, 'AUTH.LOCAL_ONLY', "sign in with the institution's Cognito user pool");
       return d.signIn(body.email, body.password);
-    }),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/openapi.json',
+    },
+  }),
+  route('GET /admin/api/openapi.json', ANY, {
     summary: 'This API, as an OpenAPI 3.1 document',
     tag: 'session',
-    allow: ANY,
-    handle: p(async (d) => d.openapi()),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/me',
+    handle: async (d) => d.openapi(),
+  }),
+  route('GET /admin/api/me', ANY, {
     summary: 'Who the token says you are, and your roles',
     tag: 'session',
-    allow: ANY,
     response: z.object({
       sub: z.string(),
       email: z.string().optional(),
       roles: z.array(z.string()),
       issuers: z.array(z.string()),
     }),
-    handle: p(async (_d, { actor }) => ({
+    handle: async (_d, { actor }) => ({
       sub: actor.sub,
       ...(actor.email ? { email: actor.email } : {}),
       roles: [...actor.roles].sort(),
       issuers: actor.issuers,
-    })),
-  },
+    }),
+  }),
   // ---- issuers and sources ----
-  {
-    method: 'GET',
-    path: '/admin/api/issuers',
+  route('GET /admin/api/issuers', ANY, {
     summary: 'List issuers',
     tag: 'issuers',
-    allow: ANY,
     response: z.object({ issuers: z.array(issuerView) }),
-    handle: p(async (d) => ({ issuers: await d.issuers.list() })),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/issuers',
+    handle: async (d) => ({ issuers: await d.issuers.list() }),
+  }),
+  route('POST /admin/api/issuers', ADMINS, {
     summary: 'Create an issuer (a Profile with its own did:web and signing key)',
     tag: 'issuers',
-    allow: ADMINS,
     body: s.issuerInput,
     status: 201,
     response: issuerView,
-    handle: p<z.output<typeof s.issuerInput>>(async (d, { body }) => d.issuers.create(body)),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/issuers/{slug}',
+    handle: async (d, { body }) => d.issuers.create(body),
+  }),
+  route('GET /admin/api/issuers/{slug}', ANY, {
     summary: 'One issuer',
     tag: 'issuers',
-    allow: ANY,
     response: issuerView,
-    handle: p(async (d, { params }) => d.issuers.get(params.slug ?? '')),
-  },
-  {
-    method: 'PUT',
-    path: '/admin/api/issuers/{slug}',
+    handle: async (d, { params }) => d.issuers.get(params.slug ?? ''),
+  }),
+  route('PUT /admin/api/issuers/{slug}', MANAGERS, {
     summary: "Replace an issuer's profile (name, url, email, description, image)",
     tag: 'issuers',
-    allow: MANAGERS,
     body: s.issuerProfileInput,
     response: issuerView,
-    handle: p<z.output<typeof s.issuerProfileInput>>(async (d, { actor, params, body }) =>
-      d.issuers.update(actor, params.slug ?? '', body),
-    ),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/sources',
+    handle: async (d, { actor, params, body }) => d.issuers.update(actor, params.slug ?? '', body),
+  }),
+  route('GET /admin/api/sources', ANY, {
     summary: 'Event sources allowed to award',
     tag: 'issuers',
-    allow: ANY,
     response: z.object({ sources: z.array(z.string()) }),
-    handle: p(async (d) => d.issuers.listSources()),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/sources',
+    handle: async (d) => d.issuers.listSources(),
+  }),
+  route('POST /admin/api/sources', ADMINS, {
     summary: 'Allow an event source',
     tag: 'issuers',
-    allow: ADMINS,
     body: s.sourceInput,
     status: 201,
-    handle: p<z.output<typeof s.sourceInput>>(async (d, { body }) => d.issuers.addSource(body.name)),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/images',
+    handle: async (d, { body }) => d.issuers.addSource(body.name),
+  }),
+  route('POST /admin/api/images', MANAGERS, {
     summary: 'Upload a badge image (PNG or SVG, at most 256 KB); returns its stable public URL',
     tag: 'achievements',
-    allow: MANAGERS,
     bodyKind: 'image',
     status: 201,
     response: z.object({ url: z.string(), id: z.string(), contentType: z.string(), bytes: z.number() }),
-    handle: p(async (d, { actor, raw }) => {
+    handle: async (d, { actor, raw }) => {
       const image = validateImage(raw.bytes, raw.contentType);
       const url = await d.saveImage(image, actor);
       return { url, id: image.id, contentType: image.contentType, bytes: image.bytes };
-    }),
-  },
+    },
+  }),
   // ---- achievements and review ----
-  {
-    method: 'GET',
-    path: '/admin/api/achievements',
+  route('GET /admin/api/achievements', ANY, {
     summary: 'Search and filter the catalog',
     tag: 'achievements',
-    allow: ANY,
     query: s.achievementQuery,
     response: z.object({ achievements: z.array(achievementItem) }),
-    handle: p<never, z.output<typeof s.achievementQuery>>(async (d, { query }) => d.catalog.list(query)),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/achievements',
+    handle: async (d, { query }) => d.catalog.list(query),
+  }),
+  route('POST /admin/api/achievements', MANAGERS, {
     summary: 'Create an achievement (version 1, a draft)',
     tag: 'achievements',
-    allow: MANAGERS,
     body: s.achievementInput,
     status: 201,
     response: achievementView,
-    handle: p<z.output<typeof s.achievementInput>>(async (d, { actor, body }) => d.catalog.create(actor, body)),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/achievements/{id}',
+    handle: async (d, { actor, body }) => d.catalog.create(actor, body),
+  }),
+  route('GET /admin/api/achievements/{id}', ANY, {
     summary: 'An achievement with all its versions',
     tag: 'achievements',
-    allow: ANY,
     response: achievementView,
-    handle: p(async (d, { params }) => d.catalog.get(params.id ?? '')),
-  },
-  {
-    method: 'PUT',
-    path: '/admin/api/achievements/{id}',
+    handle: async (d, { params }) => d.catalog.get(params.id ?? ''),
+  }),
+  route('PUT /admin/api/achievements/{id}', MANAGERS, {
     summary: 'Edit: a draft in place; a published achievement gets a new draft version',
     tag: 'achievements',
-    allow: MANAGERS,
     body: s.achievementContentInput,
     response: achievementView,
-    handle: p<s.AchievementContentInput>(async (d, { actor, params, body }) =>
-      d.catalog.edit(actor, params.id ?? '', body),
-    ),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/achievements/{id}/history',
+    handle: async (d, { actor, params, body }) => d.catalog.edit(actor, params.id ?? '', body),
+  }),
+  route('GET /admin/api/achievements/{id}/history', ANY, {
     summary: 'Audit trail and review comments: who did what, when',
     tag: 'review',
-    allow: ANY,
     response: z.object({ entries: z.array(auditItem) }),
-    handle: p(async (d, { params }) => d.catalog.history(params.id ?? '')),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/achievements/{id}/comments',
+    handle: async (d, { params }) => d.catalog.history(params.id ?? ''),
+  }),
+  route('POST /admin/api/achievements/{id}/comments', ['admin', 'issuer-admin', 'reviewer'], {
     summary: 'Comment on the newest version',
     tag: 'review',
-    allow: ['admin', 'issuer-admin', 'reviewer'],
     body: s.commentInput,
     status: 201,
     response: auditItem,
-    handle: p<z.output<typeof s.commentInput>>(async (d, { actor, params, body }) =>
-      d.catalog.comment(actor, params.id ?? '', body.comment),
-    ),
-  },
-  ...(
-    [
-      ['submit', 'Submit the draft for committee review', MANAGERS],
-      ['withdraw', 'Withdraw from review back to draft', MANAGERS],
-      ['publish', 'Publish the approved version (it becomes the one awarded)', MANAGERS],
-    ] as const
-  ).map(
-    ([action, summary, allow]): AdminRoute => ({
-      method: 'POST',
-      path: `/admin/api/achievements/{id}/${action}`,
-      summary,
-      tag: 'review',
-      allow,
-      response: achievementView,
-      handle: p(async (d, { actor, params }) => d.catalog[action](actor, params.id ?? '')),
-    }),
-  ),
-  {
-    method: 'POST',
-    path: '/admin/api/achievements/{id}/approve',
+    handle: async (d, { actor, params, body }) => d.catalog.comment(actor, params.id ?? '', body.comment),
+  }),
+  route('POST /admin/api/achievements/{id}/submit', MANAGERS, {
+    summary: 'Submit the draft for committee review',
+    tag: 'review',
+    response: achievementView,
+    handle: async (d, { actor, params }) => d.catalog.submit(actor, params.id ?? ''),
+  }),
+  route('POST /admin/api/achievements/{id}/withdraw', MANAGERS, {
+    summary: 'Withdraw from review back to draft',
+    tag: 'review',
+    response: achievementView,
+    handle: async (d, { actor, params }) => d.catalog.withdraw(actor, params.id ?? ''),
+  }),
+  route('POST /admin/api/achievements/{id}/publish', MANAGERS, {
+    summary: 'Publish the approved version (it becomes the one awarded)',
+    tag: 'review',
+    response: achievementView,
+    handle: async (d, { actor, params }) => d.catalog.publish(actor, params.id ?? ''),
+  }),
+  route('POST /admin/api/achievements/{id}/approve', REVIEWERS, {
     summary: 'Approve the version in review (reviewers who did not author it)',
     tag: 'review',
-    allow: REVIEWERS,
     body: s.optionalCommentInput,
     response: achievementView,
-    handle: p<z.output<typeof s.optionalCommentInput>>(async (d, { actor, params, body }) =>
-      d.catalog.approve(actor, params.id ?? '', body.comment),
-    ),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/achievements/{id}/request-changes',
+    handle: async (d, { actor, params, body }) => d.catalog.approve(actor, params.id ?? '', body.comment),
+  }),
+  route('POST /admin/api/achievements/{id}/request-changes', REVIEWERS, {
     summary: 'Send the version in review back to draft, saying why',
     tag: 'review',
-    allow: REVIEWERS,
     body: s.commentInput,
     response: achievementView,
-    handle: p<z.output<typeof s.commentInput>>(async (d, { actor, params, body }) =>
-      d.catalog.requestChanges(actor, params.id ?? '', body.comment),
-    ),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/achievements/{id}/retire',
+    handle: async (d, { actor, params, body }) => d.catalog.requestChanges(actor, params.id ?? '', body.comment),
+  }),
+  route('POST /admin/api/achievements/{id}/retire', MANAGERS, {
     summary: 'Retire a published achievement: nothing more is awarded',
     tag: 'review',
-    allow: MANAGERS,
     body: s.optionalCommentInput,
     response: achievementView,
-    handle: p<z.output<typeof s.optionalCommentInput>>(async (d, { actor, params, body }) =>
-      d.catalog.retire(actor, params.id ?? '', body.comment),
-    ),
-  },
+    handle: async (d, { actor, params, body }) => d.catalog.retire(actor, params.id ?? '', body.comment),
+  }),
   // ---- rules ----
-  {
-    method: 'GET',
-    path: '/admin/api/rules',
+  route('GET /admin/api/rules', ANY, {
     summary: 'List rules',
     tag: 'rules',
-    allow: ANY,
     query: s.ruleQuery,
     response: z.object({ rules: z.array(anyRuleItem) }),
-    handle: p<never, z.output<typeof s.ruleQuery>>(async (d, { query }) => d.rules.list(query)),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/rules',
+    handle: async (d, { query }) => d.rules.list(query),
+  }),
+  route('POST /admin/api/rules', MANAGERS, {
     summary: 'Create a match rule or a stacking rule',
     tag: 'rules',
-    allow: MANAGERS,
     body: s.ruleInput,
     status: 201,
     response: anyRuleItem,
-    handle: p<s.RuleInput>(async (d, { actor, body }) => d.rules.create(actor, body)),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/rules/test',
+    handle: async (d, { actor, body }) => d.rules.create(actor, body),
+  }),
+  route('POST /admin/api/rules/test', ANY, {
     summary: 'The rule tester: which rules an event would fire, and why not',
     tag: 'rules',
-    allow: ANY,
     body: s.ruleTestInput,
-    handle: p<z.output<typeof s.ruleTestInput>>(async (d, { body }) => d.rules.test(body)),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/rules/{id}',
+    handle: async (d, { body }) => d.rules.test(body),
+  }),
+  route('GET /admin/api/rules/{id}', ANY, {
     summary: 'One rule',
     tag: 'rules',
-    allow: ANY,
     response: anyRuleItem,
-    handle: p(async (d, { params }) => d.rules.get(params.id ?? '')),
-  },
-  {
-    method: 'PUT',
-    path: '/admin/api/rules/{id}',
+    handle: async (d, { params }) => d.rules.get(params.id ?? ''),
+  }),
+  route('PUT /admin/api/rules/{id}', MANAGERS, {
     summary: 'Replace a rule (its mode included: live, dry-run, off)',
     tag: 'rules',
-    allow: MANAGERS,
     body: s.ruleUpdateInput,
     response: anyRuleItem,
-    handle: p<s.RuleUpdateInput>(async (d, { actor, params, body }) => d.rules.update(actor, params.id ?? '', body)),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/rules/{id}/dry-runs',
+    handle: async (d, { actor, params, body }) => d.rules.update(actor, params.id ?? '', body),
+  }),
+  route('GET /admin/api/rules/{id}/dry-runs', MANAGERS, {
     summary: "A dry-run rule's would-be awards, newest first",
     tag: 'rules',
-    allow: MANAGERS,
     query: s.dryRunQuery,
     response: page('items', dryRunItem),
-    handle: p<never, z.output<typeof s.dryRunQuery>>(async (d, { actor, params, query }) =>
-      d.rules.dryRuns(actor, params.id ?? '', query),
-    ),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/rules/{id}/dry-runs/promote',
+    handle: async (d, { actor, params, query }) => d.rules.dryRuns(actor, params.id ?? '', query),
+  }),
+  route('POST /admin/api/rules/{id}/dry-runs/promote', MANAGERS, {
     summary: 'Promote would-be awards to real ones (issued and emailed through the award path)',
     tag: 'rules',
-    allow: MANAGERS,
     body: s.promoteInput,
     status: 202,
     response: z.object({
       promoted: z.array(z.string()),
       skipped: z.array(z.object({ eventId: z.string(), reason: z.string() })),
     }),
-    handle: p<z.output<typeof s.promoteInput>>(async (d, { actor, params, body }) =>
-      d.rules.promote(actor, params.id ?? '', body.eventIds),
-    ),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/rules/{id}/progress',
+    handle: async (d, { actor, params, body }) => d.rules.promote(actor, params.id ?? '', body.eventIds),
+  }),
+  route('POST /admin/api/rules/{id}/progress', MANAGERS, {
     summary: "A learner's progress on a stacking rule (by email, sent in the body, never in a URL)",
     tag: 'rules',
-    allow: MANAGERS,
     body: s.progressInput,
-    handle: p<z.output<typeof s.progressInput>>(async (d, { actor, params, body }) =>
-      d.rules.progress(actor, params.id ?? '', body.email),
-    ),
-  },
+    handle: async (d, { actor, params, body }) => d.rules.progress(actor, params.id ?? '', body.email),
+  }),
   // ---- activity ----
-  {
-    method: 'GET',
-    path: '/admin/api/events',
+  route('GET /admin/api/events', ANY, {
     summary: 'The event log: received, issued, no-match, dry-run, rejected with reason',
     tag: 'activity',
-    allow: ANY,
     query: s.eventQuery,
     response: page('events', eventRecordItem),
-    handle: p<never, z.output<typeof s.eventQuery>>(async (d, { query }) => d.activity.events(query)),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/credentials/search',
+    handle: async (d, { query }) => d.activity.events(query),
+  }),
+  route('POST /admin/api/credentials/search', MANAGERS, {
     summary: 'Search credentials by learner email, achievement, issuer, state',
     tag: 'credentials',
-    allow: MANAGERS,
     body: s.credentialSearchInput,
     response: page('credentials', credentialView),
-    handle: p<z.output<typeof s.credentialSearchInput>>(async (d, { actor, body }) =>
-      d.activity.searchCredentials(actor, body),
-    ),
-  },
-  {
-    method: 'GET',
-    path: '/admin/api/credentials/{id}',
+    handle: async (d, { actor, body }) => d.activity.searchCredentials(actor, body),
+  }),
+  route('GET /admin/api/credentials/{id}', MANAGERS, {
     summary: 'One credential, with its signed document',
     tag: 'credentials',
-    allow: MANAGERS,
     response: credentialView.extend({ document: z.record(z.string(), z.unknown()) }),
-    handle: p(async (d, { actor, params }) => d.activity.credential(actor, params.id ?? '')),
-  },
-  {
-    method: 'POST',
-    path: '/admin/api/credentials/{id}/resend',
+    handle: async (d, { actor, params }) => d.activity.credential(actor, params.id ?? ''),
+  }),
+  route('POST /admin/api/credentials/{id}/resend', MANAGERS, {
     summary: 'Resend the claim email with a new link (the old one stops working), optionally to a corrected address',
     tag: 'credentials',
-    allow: MANAGERS,
     body: s.resendInput,
     response: z.object({ credentialId: z.string(), expiresAt: z.string() }),
-    handle: p<z.output<typeof s.resendInput>>(async (d, { actor, params, body }) =>
-      d.activity.resend(actor, params.id ?? '', body.email),
-    ),
-  },
-  ...(
-    [
-      ['revoke', 'Revoke a credential for good (its status list bit is set), with a reason'],
-      ['suspend', 'Suspend a credential (reversible), with a reason'],
-      ['reinstate', 'Lift a suspension, with a reason'],
-    ] as const
-  ).map(
-    ([action, summary]): AdminRoute => ({
-      method: 'POST',
-      path: `/admin/api/credentials/{id}/${action}`,
-      summary,
-      tag: 'credentials',
-      allow: MANAGERS,
-      body: s.statusChangeInput,
-      response: statusChangeView,
-      handle: p<z.output<typeof s.statusChangeInput>>(async (d, { actor, params, body }) =>
-        d.credentialStatus[action](actor, params.id ?? '', body.reason),
-      ),
-    }),
-  ),
-  {
-    method: 'POST',
-    path: '/admin/api/credentials/revoke',
+    handle: async (d, { actor, params, body }) => d.activity.resend(actor, params.id ?? '', body.email),
+  }),
+  route('POST /admin/api/credentials/{id}/revoke', MANAGERS, {
+    summary: 'Revoke a credential for good (its status list bit is set), with a reason',
+    tag: 'credentials',
+    body: s.statusChangeInput,
+    response: statusChangeView,
+    handle: async (d, { actor, params, body }) => d.credentialStatus.revoke(actor, params.id ?? '', body.reason),
+  }),
+  route('POST /admin/api/credentials/{id}/suspend', MANAGERS, {
+    summary: 'Suspend a credential (reversible), with a reason',
+    tag: 'credentials',
+    body: s.statusChangeInput,
+    response: statusChangeView,
+    handle: async (d, { actor, params, body }) => d.credentialStatus.suspend(actor, params.id ?? '', body.reason),
+  }),
+  route('POST /admin/api/credentials/{id}/reinstate', MANAGERS, {
+    summary: 'Lift a suspension, with a reason',
+    tag: 'credentials',
+    body: s.statusChangeInput,
+    response: statusChangeView,
+    handle: async (d, { actor, params, body }) => d.credentialStatus.reinstate(actor, params.id ?? '', body.reason),
+  }),
+  route('POST /admin/api/credentials/revoke', MANAGERS, {
     summary: 'Revoke many credentials: by ids, every credential of an achievement (page by page), or of one event',
     tag: 'credentials',
-    allow: MANAGERS,
     body: s.bulkRevokeInput,
     response: z.object({
       matched: z.number(),
@@ -511,7 +411,7 @@ export const adminRoutes: readonly AdminRoute[] = [
       notRevocable: z.array(z.string()),
       nextCursor: z.string().optional(),
     }),
-    handle: p<z.output<typeof s.bulkRevokeInput>>(async (d, { actor, body }) =>
+    handle: async (d, { actor, body }) =>
       d.credentialStatus.revokeMany(actor, {
         selector: body.credentialIds
           ? { credentialIds: body.credentialIds }
@@ -522,6 +422,5 @@ export const adminRoutes: readonly AdminRoute[] = [
         cursor: body.cursor,
         limit: body.limit,
       }),
-    ),
-  },
+  }),
 ];

@@ -1,32 +1,17 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { exportJWK, SignJWT } from 'jose';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AdminStore } from '#shared/adapters/admin-store.dynamodb.ts';
-import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
-import { createLocalClaimKey } from '#shared/adapters/claim-key.local.ts';
 import { httpEvent, lambdaContext } from '#shared/testing/http.ts';
-import { testTables } from '../../../test/support/dynamo.ts';
-import { consoleCognito, makeAdminDeps } from '../wiring.ts';
+import { adminTestBed, BASE, cookieValue } from '../../../test/support/admin.ts';
+import { consoleCognito } from '../wiring.ts';
 import { CSRF_COOKIE, OAUTH_STATE_COOKIE, OAUTH_VERIFIER_COOKIE, SESSION_COOKIE } from './console.ts';
 import { buildHandler } from './http.ts';
 
-vi.hoisted(() =>
-  Object.assign(process.env, {
-    APP_TABLE_NAME: 'unused',
-    EVENT_BUS_NAME: 'unused',
-    PUBLIC_BASE_URL: 'https://badges.example.edu',
-    SENDER_ADDRESS: 'badges@example.edu',
-    CLAIM_KEY_ID: 'unused',
-    SIGNING_KEY_ID: 'unused',
-    CONSOLE_CLIENT_ID: 'unused',
-    CONSOLE_TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/unused',
-    CONSOLE_AUTH_DOMAIN: 'https://unused.auth.eu-west-1.amazoncognito.com',
-  }),
+// The module also builds its production handler at import: give its wiring settings it will never use.
+await vi.hoisted(async () =>
+  Object.assign(process.env, (await import('../../../test/support/admin-env.ts')).UNUSED_ADMIN_ENV),
 );
 
 /**
@@ -35,7 +20,6 @@ vi.hoisted(() =>
  * the machine.
  */
 
-const BASE = 'https://badges.example.edu';
 const CLIENT_ID = 'console-client-id';
 const CODE = 'the-one-code';
 
@@ -88,26 +72,16 @@ const idToken = async (
     .sign(o.key ?? poolKey.privateKey);
 };
 
-const db = await testTables();
-const dataDir = mkdtempSync(join(tmpdir(), 'laurel-console-hosted-'));
+const bed = await adminTestBed();
 const handler = buildHandler(
-  makeAdminDeps({
-    store: new AdminStore(db.client, db.names.app),
-    appStore: new AppStore(db.client, db.names.app),
-    keys: { forIssuer: async () => ({ keyRef: 'unused', publicKeyMultibase: 'z' }) },
-    claimKey: createLocalClaimKey({ dataDir }),
-    publisher: { dryRunPromoted: async () => {} },
-    resend: async () => ({ credentialId: 'x', expiresAt: '2026-01-01T00:00:00.000Z' }),
-    status: {} as never,
-    publicBaseUrl: BASE,
-    approvalsRequired: 2,
-    ...consoleCognito({
+  bed.deps(
+    consoleCognito({
       PUBLIC_BASE_URL: BASE,
       CONSOLE_CLIENT_ID: CLIENT_ID,
       CONSOLE_TOKEN_ISSUER: ISSUER,
       CONSOLE_AUTH_DOMAIN: origin,
     }),
-  }),
+  ),
 );
 
 const call = async (key: string, r: { query?: Record<string, string>; cookies?: Record<string, string> } = {}) => {
@@ -123,10 +97,6 @@ const call = async (key: string, r: { query?: Record<string, string>; cookies?: 
 };
 
 const setCookie = (set: string[], name: string) => set.find((c) => c.startsWith(`${name}=`));
-const cookieValue = (set: string[], name: string) =>
-  setCookie(set, name)
-    ?.split(';')[0]
-    ?.slice(name.length + 1);
 
 /** Starts a sign-in as a browser does: returns the authorize URL's parameters and the cookies kept for the callback. */
 const start = async () => {

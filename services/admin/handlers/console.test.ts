@@ -1,89 +1,20 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { AdminStore } from '#shared/adapters/admin-store.dynamodb.ts';
-import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
-import { createLocalClaimKey } from '#shared/adapters/claim-key.local.ts';
-import { ensureLocalUsers, readLocalUsers } from '#shared/adapters/local-users.ts';
-import { LOCAL_SESSION, loadLocalSessionKey } from '#shared/adapters/session-key.local.ts';
-import { createLocalSigner, localKeyRef } from '#shared/adapters/signer.local.ts';
 import { learnerKey } from '#shared/learner-key.ts';
-import { makeJwtAuthorizer } from '#shared/runtime/jwt-auth.ts';
 import { httpEvent, lambdaContext } from '#shared/testing/http.ts';
-import { testTables } from '../../../test/support/dynamo.ts';
-import { makeSignIn } from '../app/session.ts';
-import { makeAdminDeps } from '../wiring.ts';
+import { adminTestBed, BASE, cookieValue, pngHeader } from '../../../test/support/admin.ts';
 import { CONSOLE_CSP, CSRF_COOKIE, consoleRouteKeys, SESSION_COOKIE } from './console.ts';
 import { buildHandler } from './http.ts';
 
-vi.hoisted(() =>
-  Object.assign(process.env, {
-    APP_TABLE_NAME: 'unused',
-    EVENT_BUS_NAME: 'unused',
-    PUBLIC_BASE_URL: 'https://badges.example.edu',
-    SENDER_ADDRESS: 'badges@example.edu',
-    CLAIM_KEY_ID: 'unused',
-    SIGNING_KEY_ID: 'unused',
-    CONSOLE_CLIENT_ID: 'unused',
-    CONSOLE_TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/unused',
-    CONSOLE_AUTH_DOMAIN: 'https://unused.auth.eu-west-1.amazoncognito.com',
-  }),
+// The module also builds its production handler at import: give its wiring settings it will never use.
+await vi.hoisted(async () =>
+  Object.assign(process.env, (await import('../../../test/support/admin-env.ts')).UNUSED_ADMIN_ENV),
 );
 
-const BASE = 'https://badges.example.edu';
 const INJECTION = '<script>window.__pwned=1</script><img src=x onerror=alert(1)>';
-const db = await testTables();
-const dataDir = mkdtempSync(join(tmpdir(), 'laurel-console-'));
-const store = new AdminStore(db.client, db.names.app);
-const appStore = new AppStore(db.client, db.names.app);
-const signer = createLocalSigner({ dataDir });
-const claimKey = createLocalClaimKey({ dataDir });
-const sessionKey = await loadLocalSessionKey(dataDir);
-const { users } = await ensureLocalUsers(dataDir);
-const statusCalls: unknown[] = [];
-const resent: unknown[] = [];
-const promotions: { eventId: string; ruleId: string }[] = [];
-
-const handler = buildHandler(
-  makeAdminDeps({
-    store,
-    appStore,
-    keys: {
-      forIssuer: async (slug) => ({
-        keyRef: localKeyRef(slug),
-        publicKeyMultibase: await signer.publicKeyMultibase(localKeyRef(slug)),
-      }),
-    },
-    claimKey,
-    publisher: { dryRunPromoted: async (d) => void promotions.push(d) },
-    resend: async (input) => {
-      resent.push(input);
-      return { credentialId: input.credentialId, expiresAt: '2026-06-13T16:20:00.000Z' };
-    },
-    status: {
-      revoke: async (c: { credentialId: string; reason: string; actor: string }) => {
-        statusCalls.push(['revoke', c]);
-        return { credentialId: c.credentialId, action: 'revoke', outcome: 'changed', at: new Date().toISOString() };
-      },
-    } as never,
-    publicBaseUrl: BASE,
-    approvalsRequired: 2,
-    signIn: makeSignIn({
-      users: () => readLocalUsers(dataDir),
-      key: sessionKey,
-      issuer: `${BASE}/admin/api/session`,
-      clock: { now: () => new Date() },
-    }),
-    verifySession: makeJwtAuthorizer({
-      issuer: `${BASE}/admin/api/session`,
-      audience: [LOCAL_SESSION.audience],
-      key: sessionKey.publicKey,
-      algorithms: [LOCAL_SESSION.algorithm],
-    }),
-  }),
-);
+const bed = await adminTestBed();
+const { store, appStore, claimKey, users, statusCalls, resent, promoted: promotions } = bed;
+const handler = buildHandler(bed.deps(bed.localSignIn));
 
 interface Req {
   multipart?: { boundary: string; body: string };
@@ -112,11 +43,6 @@ const call = async (key: string, r: Req = {}) => {
   const setCookies = (res as { cookies?: string[] }).cookies ?? [];
   return { status: res.statusCode, body: res.body ?? '', headers: res.headers ?? {}, setCookies };
 };
-
-const cookieValue = (set: string[], name: string) =>
-  set
-    .find((c) => c.startsWith(`${name}=`))
-    ?.slice(name.length + 1, set.find((c) => c.startsWith(`${name}=`))?.indexOf(';'));
 
 /** Signs in through the pages, as a browser does; returns the cookies a browser would then send. */
 const signIn = async (who: string) => {
@@ -484,17 +410,6 @@ const multipartPost = async (
   return { status: res.statusCode, body: res.body ?? '', headers: res.headers ?? {} };
 };
 
-/** A minimal real PNG header (signature + IHDR, 64x64) with bytes that are not valid UTF-8. */
-const pngBytes = () => {
-  const png = Buffer.alloc(40, 0xff);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png, 0);
-  png.writeUInt32BE(13, 8);
-  png.write('IHDR', 12, 'latin1');
-  png.writeUInt32BE(64, 16);
-  png.writeUInt32BE(64, 20);
-  return png;
-};
-
 describe('console pages: editing a draft (every Achievement field, image upload) and an issuer', () => {
   it('edits a draft with alignments, tags, credits, field of study, validity and an uploaded PNG, all shown inert', async () => {
     // Prepare
@@ -515,7 +430,7 @@ describe('console pages: editing a draft (every Achievement field, image upload)
     expect(page.body).toContain('name="imageFile" type="file"');
     const seen = await call('GET /admin/achievements/{id}', { params: { id: 'editable' }, cookies: viewer });
     expect(seen.body).not.toContain('/admin/achievements/editable/edit');
-    const png = pngBytes();
+    const png = pngHeader({ length: 40, fill: 0xff });
     const fields = {
       name: `Edited ${INJECTION}`,
       description: INJECTION,

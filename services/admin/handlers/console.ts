@@ -100,6 +100,16 @@ interface PageRoute {
   handle: (d: ConsoleDeps, ctx: PageContext) => Promise<HttpResult>;
 }
 
+/** A page: its route key (as the manifest spells it), the roles that may see it, and what it does. */
+const pageRoute = (
+  key: `${PageRoute['method']} /admin${string}`,
+  allow: PageRoute['allow'],
+  handle: PageRoute['handle'],
+): PageRoute => {
+  const [method, path] = key.split(' ') as [PageRoute['method'], string];
+  return { method, path, allow, handle };
+};
+
 const ANY: readonly Role[] = ['admin', 'issuer-admin', 'reviewer', 'viewer'];
 const MANAGERS: readonly Role[] = ['admin', 'issuer-admin'];
 const ADMINS: readonly Role[] = ['admin'];
@@ -226,34 +236,29 @@ const postButton = (action: string, label: string, csrf: string, extra?: SafeHtm
 
 const WEEK_MS = 7 * 86_400_000;
 
-const dashboard: PageRoute = {
-  method: 'GET',
-  path: '/admin',
-  allow: ANY,
-  handle: async (d, ctx) => {
-    const [events, inReview] = await Promise.all([
-      d.activity.events({ limit: 200 }),
-      d.catalog.list({ reviewStatus: 'in-review' }),
-    ]);
-    const since = Date.now() - WEEK_MS;
-    const recent = events.events.filter((e) => Date.parse(e.receivedAt) >= since);
-    const count = (outcome: string) => recent.filter((e) => e.outcome === outcome).length;
-    let claimed = 0;
-    if (hasAnyRole(ctx.actor, MANAGERS)) {
-      const credentials = await d.activity.searchCredentials(ctx.actor, { limit: 200, state: 'claimed' });
-      claimed = credentials.credentials.filter((c) => Date.parse(c.claimedAt ?? '') >= since).length;
-    }
-    const stat = (label: string, value: number) => html`<div class="stat"><b>${value}</b>${label}</div>`;
-    return layout(
-      ctx,
-      'This week',
-      html`<div class="stats">${stat('awarded', count('issued'))}${stat('claimed', claimed)}${stat(
-        'pending review',
-        inReview.achievements.length,
-      )}${stat('dry-run awards', count('dry-run'))}${stat('rejected events', count('rejected'))}</div>`,
-    );
-  },
-};
+const dashboard = pageRoute('GET /admin', ANY, async (d, ctx) => {
+  const [events, inReview] = await Promise.all([
+    d.activity.events({ limit: 200 }),
+    d.catalog.list({ reviewStatus: 'in-review' }),
+  ]);
+  const since = Date.now() - WEEK_MS;
+  const recent = events.events.filter((e) => Date.parse(e.receivedAt) >= since);
+  const count = (outcome: string) => recent.filter((e) => e.outcome === outcome).length;
+  let claimed = 0;
+  if (hasAnyRole(ctx.actor, MANAGERS)) {
+    const credentials = await d.activity.searchCredentials(ctx.actor, { limit: 200, state: 'claimed' });
+    claimed = credentials.credentials.filter((c) => Date.parse(c.claimedAt ?? '') >= since).length;
+  }
+  const stat = (label: string, value: number) => html`<div class="stat"><b>${value}</b>${label}</div>`;
+  return layout(
+    ctx,
+    'This week',
+    html`<div class="stats">${stat('awarded', count('issued'))}${stat('claimed', claimed)}${stat(
+      'pending review',
+      inReview.achievements.length,
+    )}${stat('dry-run awards', count('dry-run'))}${stat('rejected events', count('rejected'))}</div>`,
+  );
+});
 
 const issuersPage =
   (notice?: SafeHtml): PageRoute['handle'] =>
@@ -281,26 +286,21 @@ ${input('description', 'Description', ctx.form.get('description') ?? '')}
     );
   };
 
-const createIssuer: PageRoute = {
-  method: 'POST',
-  path: '/admin/issuers',
-  allow: ADMINS,
-  handle: async (d, ctx) => {
-    const parsed = s.issuerInput.safeParse({
-      slug: opt(ctx.form, 'slug') ?? '',
-      name: opt(ctx.form, 'name') ?? '',
-      url: opt(ctx.form, 'url') ?? '',
-      ...(opt(ctx.form, 'email') && { email: opt(ctx.form, 'email') }),
-      ...(opt(ctx.form, 'description') && { description: opt(ctx.form, 'description') }),
-    });
-    if (!parsed.success) return issuersPage(problem(issues(parsed.error)))(d, ctx);
-    const created = await d.issuers.create(parsed.data);
-    return issuersPage(html`<p class="notice" role="status">Created issuer ${created.name}.</p>`)(d, {
-      ...ctx,
-      form: new URLSearchParams(),
-    });
-  },
-};
+const createIssuer = pageRoute('POST /admin/issuers', ADMINS, async (d, ctx) => {
+  const parsed = s.issuerInput.safeParse({
+    slug: opt(ctx.form, 'slug') ?? '',
+    name: opt(ctx.form, 'name') ?? '',
+    url: opt(ctx.form, 'url') ?? '',
+    ...(opt(ctx.form, 'email') && { email: opt(ctx.form, 'email') }),
+    ...(opt(ctx.form, 'description') && { description: opt(ctx.form, 'description') }),
+  });
+  if (!parsed.success) return issuersPage(problem(issues(parsed.error)))(d, ctx);
+  const created = await d.issuers.create(parsed.data);
+  return issuersPage(html`<p class="notice" role="status">Created issuer ${created.name}.</p>`)(d, {
+    ...ctx,
+    form: new URLSearchParams(),
+  });
+});
 
 /** An issuer's profile, and for those who manage it the editor (the API's PUT: name, url, email, description, image). */
 const issuerView =
@@ -335,32 +335,21 @@ ${issuer.description ? html`<p>${issuer.description}</p>` : ''}${editor}`,
     );
   };
 
-const issuerPage: PageRoute = { method: 'GET', path: '/admin/issuers/{slug}', allow: ANY, handle: issuerView() };
+const issuerPage = pageRoute('GET /admin/issuers/{slug}', ANY, issuerView());
 
-const editIssuer: PageRoute = {
-  method: 'POST',
-  path: '/admin/issuers/{slug}',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const slug = ctx.params.slug ?? '';
-    const parsed = s.issuerProfileInput.safeParse({
-      name: opt(ctx.form, 'name') ?? '',
-      url: opt(ctx.form, 'url') ?? '',
-      ...(opt(ctx.form, 'email') && { email: opt(ctx.form, 'email') }),
-      ...(opt(ctx.form, 'description') && { description: opt(ctx.form, 'description') }),
-      ...(opt(ctx.form, 'image') && { image: opt(ctx.form, 'image') }),
-    });
-    if (!parsed.success) return issuerView(problem(issues(parsed.error)))(d, ctx);
-    let image: string | undefined;
-    try {
-      image = await uploadedImage(d, ctx);
-    } catch (error) {
-      return issuerView(problem(imageProblem(error)))(d, ctx);
-    }
-    await d.issuers.update(ctx.actor, slug, { ...parsed.data, ...(image && { image }) });
-    return redirect(`/admin/issuers/${encodeURIComponent(slug)}`);
-  },
-};
+const editIssuer = pageRoute('POST /admin/issuers/{slug}', MANAGERS, async (d, ctx) => {
+  const slug = ctx.params.slug ?? '';
+  const profile = await withUploadedImage(d, ctx, s.issuerProfileInput, {
+    name: opt(ctx.form, 'name') ?? '',
+    url: opt(ctx.form, 'url') ?? '',
+    ...(opt(ctx.form, 'email') && { email: opt(ctx.form, 'email') }),
+    ...(opt(ctx.form, 'description') && { description: opt(ctx.form, 'description') }),
+    ...(opt(ctx.form, 'image') && { image: opt(ctx.form, 'image') }),
+  });
+  if ('problem' in profile) return issuerView(problem(profile.problem))(d, ctx);
+  await d.issuers.update(ctx.actor, slug, profile.data);
+  return redirect(`/admin/issuers/${encodeURIComponent(slug)}`);
+});
 
 const ACHIEVEMENT_TYPES = ['Badge', 'Certificate', 'Course', 'MicroCredential', 'Competency', 'Achievement'];
 
@@ -472,17 +461,29 @@ ${input('creditsAvailable', 'Credits', f.get('creditsAvailable') ?? '', 'number'
 ${input('fieldOfStudy', 'Field of study', f.get('fieldOfStudy') ?? '')}
 ${input('validForDays', 'Valid for (days; empty: no end)', f.get('validForDays') ?? '', 'number')}`;
 
-/** The uploaded image, if any: checked by the API's own code, stored, and its stable URL returned. */
-const uploadedImage = async (d: ConsoleDeps, ctx: PageContext) => {
+/**
+ * A form that may carry an image: the API's schema judges the fields, then the upload (if any) is checked by the API's
+ * own code, stored, and its stable URL stands in for a typed one. A refusal of either (for the image: wrong type, too
+ * large, unsafe SVG) comes back as the problem to show on the page again, with the form as typed; other errors go on.
+ */
+const withUploadedImage = async <S extends z.ZodType<object>>(
+  d: ConsoleDeps,
+  ctx: PageContext,
+  schema: S,
+  fields: unknown,
+): Promise<{ data: z.output<S> & { image?: string } } | { problem: string }> => {
+  const parsed = schema.safeParse(fields);
+  if (!parsed.success) return { problem: issues(parsed.error) };
   const file = ctx.files.get('imageFile');
-  if (!file || file.bytes.length === 0) return undefined;
-  return d.saveImage(validateImage(file.bytes, file.contentType), ctx.actor);
-};
-
-/** The image step's refusal (wrong type, too large, unsafe SVG) as a message for the form; other errors go on. */
-const imageProblem = (error: unknown) => {
-  if (isPermanent(error) && error.expose) return `imageFile: ${error.message}`;
-  throw error;
+  if (!file || file.bytes.length === 0) return { data: parsed.data };
+  try {
+    return {
+      data: { ...parsed.data, image: await d.saveImage(validateImage(file.bytes, file.contentType), ctx.actor) },
+    };
+  } catch (error) {
+    if (isPermanent(error) && error.expose) return { problem: `imageFile: ${error.message}` };
+    throw error;
+  }
 };
 
 const achievementsPage =
@@ -524,37 +525,26 @@ ${table(
     );
   };
 
-const createAchievement: PageRoute = {
-  method: 'POST',
-  path: '/admin/achievements',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const input = achievementFromForm(ctx.form);
-    const parsed = s.achievementInput.safeParse(input);
-    const issuer = (await d.issuers.list()).find((i) => i.slug === input.issuerSlug);
-    // The learner's view of the badge, from the form as it stands (escaped like the public page).
-    const preview = html`<section aria-label="Preview: how a learner sees it"><h3>Preview</h3>${badgeCard({
-      name: input.name || 'Achievement',
-      ...(input.description && { description: input.description }),
-      ...(input.criteria.narrative && { criteriaNarrative: input.criteria.narrative }),
-      ...(input.criteria.id && /^https?:\/\//i.test(input.criteria.id) && { criteriaUrl: input.criteria.id }),
-      ...(input.image && /^https:\/\//i.test(input.image) && { imageUrl: input.image }),
-      issuerName: issuer?.name ?? 'Issuer',
-      evidence: [],
-      alignments: [],
-    })}</section>`;
-    if (ctx.form.get('intent') === 'preview') return achievementsPage(undefined, preview)(d, ctx);
-    if (!parsed.success) return achievementsPage(problem(issues(parsed.error)), preview)(d, ctx);
-    let image: string | undefined;
-    try {
-      image = await uploadedImage(d, ctx);
-    } catch (error) {
-      return achievementsPage(problem(imageProblem(error)), preview)(d, ctx);
-    }
-    await d.catalog.create(ctx.actor, { ...parsed.data, ...(image && { image }) });
-    return redirect(`/admin/achievements/${encodeURIComponent(parsed.data.id)}`);
-  },
-};
+const createAchievement = pageRoute('POST /admin/achievements', MANAGERS, async (d, ctx) => {
+  const input = achievementFromForm(ctx.form);
+  const issuer = (await d.issuers.list()).find((i) => i.slug === input.issuerSlug);
+  // The learner's view of the badge, from the form as it stands (escaped like the public page).
+  const preview = html`<section aria-label="Preview: how a learner sees it"><h3>Preview</h3>${badgeCard({
+    name: input.name || 'Achievement',
+    ...(input.description && { description: input.description }),
+    ...(input.criteria.narrative && { criteriaNarrative: input.criteria.narrative }),
+    ...(input.criteria.id && /^https?:\/\//i.test(input.criteria.id) && { criteriaUrl: input.criteria.id }),
+    ...(input.image && /^https:\/\//i.test(input.image) && { imageUrl: input.image }),
+    issuerName: issuer?.name ?? 'Issuer',
+    evidence: [],
+    alignments: [],
+  })}</section>`;
+  if (ctx.form.get('intent') === 'preview') return achievementsPage(undefined, preview)(d, ctx);
+  const achievement = await withUploadedImage(d, ctx, s.achievementInput, input);
+  if ('problem' in achievement) return achievementsPage(problem(achievement.problem), preview)(d, ctx);
+  await d.catalog.create(ctx.actor, achievement.data);
+  return redirect(`/admin/achievements/${encodeURIComponent(achievement.data.id)}`);
+});
 
 /** An achievement: its latest version, the review actions the role allows, the draft's editor, the history. */
 const achievementView =
@@ -620,95 +610,72 @@ ${badgeCard({
     );
   };
 
-const achievementPage: PageRoute = {
-  method: 'GET',
-  path: '/admin/achievements/{id}',
-  allow: ANY,
-  handle: achievementView(),
-};
+const achievementPage = pageRoute('GET /admin/achievements/{id}', ANY, achievementView());
 
 /** Saves the draft's editor: the latest version must be a draft; an upload becomes its image. */
 const editDraft = async (d: ConsoleDeps, ctx: PageContext, id: string) => {
   const { versions } = await d.catalog.get(id);
   if (versions[versions.length - 1]?.status !== 'draft')
     throw new PageError(409, 'Only a draft can be edited here; withdraw it from review first.');
-  const parsed = s.achievementContentInput.safeParse(achievementContentFromForm(ctx.form));
-  if (!parsed.success) return achievementView(issues(parsed.error))(d, ctx);
-  let image: string | undefined;
-  try {
-    image = await uploadedImage(d, ctx);
-  } catch (error) {
-    return achievementView(imageProblem(error))(d, ctx);
-  }
-  await d.catalog.edit(ctx.actor, id, { ...parsed.data, ...(image && { image }) });
+  const content = await withUploadedImage(d, ctx, s.achievementContentInput, achievementContentFromForm(ctx.form));
+  if ('problem' in content) return achievementView(content.problem)(d, ctx);
+  await d.catalog.edit(ctx.actor, id, content.data);
   return redirect(`/admin/achievements/${encodeURIComponent(id)}`);
 };
 
-const achievementAction: PageRoute = {
-  method: 'POST',
-  path: '/admin/achievements/{id}/{action}',
-  allow: ANY,
-  handle: async (d, ctx) => {
-    const id = ctx.params.id ?? '';
-    const action = ctx.params.action ?? '';
-    const comment = opt(ctx.form, 'comment');
-    const need = (roles: readonly Role[]) => {
-      if (!hasAnyRole(ctx.actor, roles)) throw forbiddenPage();
-    };
-    switch (action) {
-      case 'edit':
-        need(MANAGERS);
-        return editDraft(d, ctx, id);
-      case 'submit':
-      case 'publish':
-      case 'withdraw':
-        need(MANAGERS);
-        await d.catalog[action](ctx.actor, id);
-        break;
-      case 'approve':
-        need(REVIEWERS);
-        await d.catalog.approve(ctx.actor, id, comment);
-        break;
-      case 'request-changes': {
-        need(REVIEWERS);
-        const parsed = s.commentInput.safeParse({ comment: comment ?? '' });
-        if (!parsed.success) throw new PageError(400, issues(parsed.error));
-        await d.catalog.requestChanges(ctx.actor, id, parsed.data.comment);
-        break;
-      }
-      case 'comment': {
-        need(['admin', 'issuer-admin', 'reviewer']);
-        const parsed = s.commentInput.safeParse({ comment: comment ?? '' });
-        if (!parsed.success) throw new PageError(400, issues(parsed.error));
-        await d.catalog.comment(ctx.actor, id, parsed.data.comment);
-        break;
-      }
-      default:
-        throw new PageError(404, 'no such action');
+const achievementAction = pageRoute('POST /admin/achievements/{id}/{action}', ANY, async (d, ctx) => {
+  const id = ctx.params.id ?? '';
+  const action = ctx.params.action ?? '';
+  const comment = opt(ctx.form, 'comment');
+  const need = (roles: readonly Role[]) => {
+    if (!hasAnyRole(ctx.actor, roles)) throw forbiddenPage();
+  };
+  switch (action) {
+    case 'edit':
+      need(MANAGERS);
+      return editDraft(d, ctx, id);
+    case 'submit':
+    case 'publish':
+    case 'withdraw':
+      need(MANAGERS);
+      await d.catalog[action](ctx.actor, id);
+      break;
+    case 'approve':
+      need(REVIEWERS);
+      await d.catalog.approve(ctx.actor, id, comment);
+      break;
+    case 'request-changes': {
+      need(REVIEWERS);
+      const input = parsedOr400(s.commentInput, { comment: comment ?? '' });
+      await d.catalog.requestChanges(ctx.actor, id, input.comment);
+      break;
     }
-    return redirect(`/admin/achievements/${encodeURIComponent(id)}`);
-  },
-};
+    case 'comment': {
+      need(['admin', 'issuer-admin', 'reviewer']);
+      const input = parsedOr400(s.commentInput, { comment: comment ?? '' });
+      await d.catalog.comment(ctx.actor, id, input.comment);
+      break;
+    }
+    default:
+      throw new PageError(404, 'no such action');
+  }
+  return redirect(`/admin/achievements/${encodeURIComponent(id)}`);
+});
 
-const reviewQueue: PageRoute = {
-  method: 'GET',
-  path: '/admin/review',
-  allow: ANY,
-  handle: async (d, ctx) => {
-    const { achievements } = await d.catalog.list({ reviewStatus: 'in-review' });
-    return layout(
-      ctx,
-      'Review queue',
-      table(
-        ['Achievement', 'Issuer', 'Updated'],
-        achievements.map(
-          (a) =>
-            html`<tr><td><a href="/admin/achievements/${encodeURIComponent(a.id)}">${a.name}</a></td><td>${a.issuerSlug}</td><td>${a.updatedAt ?? ''}</td></tr>`,
-        ),
+const reviewQueue = pageRoute('GET /admin/review', ANY, async (d, ctx) => {
+  const { achievements } = await d.catalog.list({ reviewStatus: 'in-review' });
+  return layout(
+    ctx,
+    'Review queue',
+    table(
+      ['Achievement', 'Issuer', 'Updated'],
+      achievements.map(
+        (a) =>
+          html`<tr><td><a href="/admin/achievements/${encodeURIComponent(a.id)}">${a.name}</a></td><td>${a.issuerSlug}</td><td>${a.updatedAt ?? ''}</td></tr>`,
       ),
-    );
-  },
-};
+    ),
+  );
+});
 
 const MODES = ['dry-run', 'live', 'off'] as const;
 
@@ -763,17 +730,12 @@ ${input('source', 'Source', f.get('testSource') ?? '', 'text', { required: true 
     );
   };
 
-const createRule: PageRoute = {
-  method: 'POST',
-  path: '/admin/rules',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const parsed = s.ruleInput.safeParse(ruleFromForm(ctx.form));
-    if (!parsed.success) return rulesPage(problem(issues(parsed.error)))(d, ctx);
-    await d.rules.create(ctx.actor, parsed.data);
-    return redirect(`/admin/rules/${encodeURIComponent(parsed.data.id)}`);
-  },
-};
+const createRule = pageRoute('POST /admin/rules', MANAGERS, async (d, ctx) => {
+  const parsed = s.ruleInput.safeParse(ruleFromForm(ctx.form));
+  if (!parsed.success) return rulesPage(problem(issues(parsed.error)))(d, ctx);
+  await d.rules.create(ctx.actor, parsed.data);
+  return redirect(`/admin/rules/${encodeURIComponent(parsed.data.id)}`);
+});
 
 const RULE_TYPES = ['match', 'stack'] as const;
 
@@ -839,82 +801,64 @@ const ruleDetails = (rule: Record<string, unknown>) => {
   }</dd>`;
 };
 
-const testRule: PageRoute = {
-  method: 'POST',
-  path: '/admin/rules/test',
-  allow: ANY,
-  handle: async (d, ctx) => {
-    let detail: unknown;
-    try {
-      detail = JSON.parse(ctx.form.get('detail') ?? '');
-    } catch {
-      return rulesPage(problem('detail: is not JSON'))(d, ctx);
-    }
-    const parsed = s.ruleTestInput.safeParse({ source: opt(ctx.form, 'source') ?? '', detail });
-    if (!parsed.success) return rulesPage(problem(issues(parsed.error)))(d, ctx);
-    const result = await d.rules.test(parsed.data);
-    return rulesPage(
-      html`<section class="notice" role="status"><h2>Tester result</h2><pre>${JSON.stringify(result, null, 2)}</pre></section>`,
-    )(d, ctx);
-  },
-};
+const testRule = pageRoute('POST /admin/rules/test', ANY, async (d, ctx) => {
+  let detail: unknown;
+  try {
+    detail = JSON.parse(ctx.form.get('detail') ?? '');
+  } catch {
+    return rulesPage(problem('detail: is not JSON'))(d, ctx);
+  }
+  const parsed = s.ruleTestInput.safeParse({ source: opt(ctx.form, 'source') ?? '', detail });
+  if (!parsed.success) return rulesPage(problem(issues(parsed.error)))(d, ctx);
+  const result = await d.rules.test(parsed.data);
+  return rulesPage(
+    html`<section class="notice" role="status"><h2>Tester result</h2><pre>${JSON.stringify(result, null, 2)}</pre></section>`,
+  )(d, ctx);
+});
 
-const rulePage: PageRoute = {
-  method: 'GET',
-  path: '/admin/rules/{id}',
-  allow: ANY,
-  handle: async (d, ctx) => {
-    const id = ctx.params.id ?? '';
-    const rule = await d.rules.get(id);
-    const base = `/admin/rules/${encodeURIComponent(id)}`;
-    let dryRuns: SafeHtml | string = '';
-    if (hasAnyRole(ctx.actor, MANAGERS)) {
-      const { items } = await d.rules.dryRuns(ctx.actor, id, { limit: 50 });
-      dryRuns = html`<h2>Dry-run awards</h2>${table(
-        ['Event', 'Learner', 'When', 'Status'],
-        items.map(
-          (i) =>
-            html`<tr><td>${i.eventId}</td><td>${learnerOf(i.event)}</td><td>${i.recordedAt}</td><td>${i.status}</td></tr>`,
-        ),
-      )}${
-        items.some((i) => i.status === 'pending')
-          ? postButton(`${base}/promote`, 'Promote pending awards (issue and email them)', ctx.csrf)
-          : ''
-      }`;
-    }
-    return layout(
-      ctx,
-      `Rule ${rule.name ?? rule.id}`,
-      html`<dl><dt>Type</dt><dd>${rule.type}</dd><dt>Achievement</dt><dd>${rule.achievementId}</dd><dt>Mode</dt><dd>${rule.mode}</dd>
+const rulePage = pageRoute('GET /admin/rules/{id}', ANY, async (d, ctx) => {
+  const id = ctx.params.id ?? '';
+  const rule = await d.rules.get(id);
+  const base = `/admin/rules/${encodeURIComponent(id)}`;
+  let dryRuns: SafeHtml | string = '';
+  if (hasAnyRole(ctx.actor, MANAGERS)) {
+    const { items } = await d.rules.dryRuns(ctx.actor, id, { limit: 50 });
+    dryRuns = html`<h2>Dry-run awards</h2>${table(
+      ['Event', 'Learner', 'When', 'Status'],
+      items.map(
+        (i) =>
+          html`<tr><td>${i.eventId}</td><td>${learnerOf(i.event)}</td><td>${i.recordedAt}</td><td>${i.status}</td></tr>`,
+      ),
+    )}${
+      items.some((i) => i.status === 'pending')
+        ? postButton(`${base}/promote`, 'Promote pending awards (issue and email them)', ctx.csrf)
+        : ''
+    }`;
+  }
+  return layout(
+    ctx,
+    `Rule ${rule.name ?? rule.id}`,
+    html`<dl><dt>Type</dt><dd>${rule.type}</dd><dt>Achievement</dt><dd>${rule.achievementId}</dd><dt>Mode</dt><dd>${rule.mode}</dd>
 ${ruleDetails(rule as Record<string, unknown>)}</dl>${dryRuns}`,
-    );
-  },
-};
+  );
+});
 
-const ruleAction: PageRoute = {
-  method: 'POST',
-  path: '/admin/rules/{id}/{action}',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const id = ctx.params.id ?? '';
-    const action = ctx.params.action;
-    if (action === 'mode') {
-      const mode = ctx.form.get('mode');
-      if (!MODES.includes(mode as (typeof MODES)[number]))
-        throw new PageError(400, 'mode: must be live, dry-run or off');
-      const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = (await d.rules.get(id)) as Record<string, unknown>;
-      const parsed = s.ruleUpdateInput.safeParse({ ...pickRule(rest), mode });
-      if (!parsed.success) throw new PageError(400, issues(parsed.error));
-      await d.rules.update(ctx.actor, id, parsed.data);
-      return redirect('/admin/rules');
-    }
-    if (action === 'promote') {
-      await d.rules.promote(ctx.actor, id);
-      return redirect(`/admin/rules/${encodeURIComponent(id)}`);
-    }
-    throw new PageError(404, 'no such action');
-  },
-};
+const ruleAction = pageRoute('POST /admin/rules/{id}/{action}', MANAGERS, async (d, ctx) => {
+  const id = ctx.params.id ?? '';
+  const action = ctx.params.action;
+  if (action === 'mode') {
+    const mode = ctx.form.get('mode');
+    if (!MODES.includes(mode as (typeof MODES)[number])) throw new PageError(400, 'mode: must be live, dry-run or off');
+    const { id: _id, createdAt: _c, updatedAt: _u, ...rest } = (await d.rules.get(id)) as Record<string, unknown>;
+    await d.rules.update(ctx.actor, id, parsedOr400(s.ruleUpdateInput, { ...pickRule(rest), mode }));
+    return redirect('/admin/rules');
+  }
+  if (action === 'promote') {
+    await d.rules.promote(ctx.actor, id);
+    return redirect(`/admin/rules/${encodeURIComponent(id)}`);
+  }
+  throw new PageError(404, 'no such action');
+});
 
 /** The learner a dry-run event names (shown to managers only). */
 const learnerOf = (event: Record<string, unknown>) => {
@@ -975,56 +919,44 @@ ${select('state', 'State', STATES, f.get('state') ?? '')}<button type="submit">S
     );
   };
 
-const credentialAction: PageRoute = {
-  method: 'POST',
-  path: '/admin/credentials/{id}/{action}',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const id = ctx.params.id ?? '';
-    const action = ctx.params.action ?? '';
-    if (action === 'resend') {
-      await d.activity.resend(ctx.actor, id);
-      return credentialsPage(html`<p class="notice" role="status">The claim email was sent again.</p>`)(d, ctx);
-    }
-    if (action !== 'revoke' && action !== 'suspend' && action !== 'reinstate')
-      throw new PageError(404, 'no such action');
-    const parsed = s.statusChangeInput.safeParse({ reason: opt(ctx.form, 'reason') ?? '' });
-    if (!parsed.success) throw new PageError(400, issues(parsed.error));
-    const result = await d.credentialStatus[action](ctx.actor, id, parsed.data.reason);
-    return credentialsPage(
-      html`<p class="notice" role="status">${result.action}: ${result.outcome} (${result.credentialId}).</p>`,
-    )(d, ctx);
-  },
-};
+const credentialAction = pageRoute('POST /admin/credentials/{id}/{action}', MANAGERS, async (d, ctx) => {
+  const id = ctx.params.id ?? '';
+  const action = ctx.params.action ?? '';
+  if (action === 'resend') {
+    await d.activity.resend(ctx.actor, id);
+    return credentialsPage(html`<p class="notice" role="status">The claim email was sent again.</p>`)(d, ctx);
+  }
+  if (action !== 'revoke' && action !== 'suspend' && action !== 'reinstate') throw new PageError(404, 'no such action');
+  const { reason } = parsedOr400(s.statusChangeInput, { reason: opt(ctx.form, 'reason') ?? '' });
+  const result = await d.credentialStatus[action](ctx.actor, id, reason);
+  return credentialsPage(
+    html`<p class="notice" role="status">${result.action}: ${result.outcome} (${result.credentialId}).</p>`,
+  )(d, ctx);
+});
 
-const eventsPage: PageRoute = {
-  method: 'GET',
-  path: '/admin/events',
-  allow: ANY,
-  handle: async (d, ctx) => {
-    const outcome = s.eventQuery.shape.outcome.safeParse(ctx.query.outcome || undefined);
-    const { events } = await d.activity.events({
-      limit: 100,
-      ...(outcome.success && outcome.data && { outcome: outcome.data }),
-    });
-    return layout(
-      ctx,
-      'Event log',
-      html`<form class="inline" method="get" action="/admin/events">${select(
-        'outcome',
-        'Outcome',
-        ['', ...s.eventQuery.shape.outcome.unwrap().options],
-        ctx.query.outcome ?? '',
-      )}<button type="submit">Filter</button></form>${table(
-        ['Event', 'Source', 'Outcome', 'Reason'],
-        events.map(
-          (e) =>
-            html`<tr><td>${e.eventId}</td><td>${e.source ?? ''}</td><td>${e.outcome}</td><td>${e.reason ?? ''}</td></tr>`,
-        ),
-      )}`,
-    );
-  },
-};
+const eventsPage = pageRoute('GET /admin/events', ANY, async (d, ctx) => {
+  const outcome = s.eventQuery.shape.outcome.safeParse(ctx.query.outcome || undefined);
+  const { events } = await d.activity.events({
+    limit: 100,
+    ...(outcome.success && outcome.data && { outcome: outcome.data }),
+  });
+  return layout(
+    ctx,
+    'Event log',
+    html`<form class="inline" method="get" action="/admin/events">${select(
+      'outcome',
+      'Outcome',
+      ['', ...s.eventQuery.shape.outcome.unwrap().options],
+      ctx.query.outcome ?? '',
+    )}<button type="submit">Filter</button></form>${table(
+      ['Event', 'Source', 'Outcome', 'Reason'],
+      events.map(
+        (e) =>
+          html`<tr><td>${e.eventId}</td><td>${e.source ?? ''}</td><td>${e.outcome}</td><td>${e.reason ?? ''}</td></tr>`,
+      ),
+    )}`,
+  );
+});
 
 const bulkForm = (
   csrf: string,
@@ -1033,31 +965,19 @@ const bulkForm = (
 <p class="muted">First line: <code>email,name,achievement,score,evidenceUrl</code> (score and evidenceUrl optional), at most ${MAX_BULK_ROWS} rows.</p>
 <button type="submit">Check the file</button></form>`;
 
-const bulkPage: PageRoute = {
-  method: 'GET',
-  path: '/admin/bulk',
-  allow: MANAGERS,
-  handle: async (_d, ctx) =>
-    layout(
-      ctx,
-      'Bulk award',
-      html`<p>Nothing is issued until you have seen every row checked.</p>${bulkForm(ctx.csrf)}`,
-    ),
-};
+const bulkPage = pageRoute('GET /admin/bulk', MANAGERS, async (_d, ctx) =>
+  layout(ctx, 'Bulk award', html`<p>Nothing is issued until you have seen every row checked.</p>${bulkForm(ctx.csrf)}`),
+);
 
-const bulkCheck: PageRoute = {
-  method: 'POST',
-  path: '/admin/bulk',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const csv = ctx.form.get('csv') ?? '';
-    const rows = await d.bulkAward.validate(ctx.actor, csv);
-    const bad = rows.filter((r) => r.problems.length > 0);
-    const good = rows.length - bad.length;
-    return layout(
-      ctx,
-      'Bulk award: check',
-      html`<p role="status" id="bulk-summary">${rows.length} rows: ${good} valid, ${bad.length} with problems.</p>
+const bulkCheck = pageRoute('POST /admin/bulk', MANAGERS, async (d, ctx) => {
+  const csv = ctx.form.get('csv') ?? '';
+  const rows = await d.bulkAward.validate(ctx.actor, csv);
+  const bad = rows.filter((r) => r.problems.length > 0);
+  const good = rows.length - bad.length;
+  return layout(
+    ctx,
+    'Bulk award: check',
+    html`<p role="status" id="bulk-summary">${rows.length} rows: ${good} valid, ${bad.length} with problems.</p>
 ${
   bad.length > 0
     ? html`<h2>Rows with problems (not issued)</h2>${table(
@@ -1075,31 +995,21 @@ ${
 <button type="submit">Issue ${good} credentials</button></form>`
     : ''
 }<h2>Another file</h2>${bulkForm(ctx.csrf)}`,
-    );
-  },
-};
+  );
+});
 
-const bulkIssue: PageRoute = {
-  method: 'POST',
-  path: '/admin/bulk/issue',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const result = await d.bulkAward.issue(ctx.actor, ctx.form.get('csv') ?? '');
-    return redirect(`/admin/bulk/${result.job}?rows=${result.rows}`);
-  },
-};
+const bulkIssue = pageRoute('POST /admin/bulk/issue', MANAGERS, async (d, ctx) => {
+  const result = await d.bulkAward.issue(ctx.actor, ctx.form.get('csv') ?? '');
+  return redirect(`/admin/bulk/${result.job}?rows=${result.rows}`);
+});
 
-const bulkProgress: PageRoute = {
-  method: 'GET',
-  path: '/admin/bulk/{job}',
-  allow: MANAGERS,
-  handle: async (d, ctx) => {
-    const p = await d.bulkAward.progress(ctx.params.job ?? '', Number(ctx.query.rows));
-    const done = p.issuing === 0;
-    const res = layout(
-      ctx,
-      done ? 'Bulk award: done' : 'Bulk award: issuing',
-      html`<p role="status" id="bulk-progress">${p.issued} of ${p.total} issued, ${p.issuing} in progress, ${p.failed.length} failed.</p>
+const bulkProgress = pageRoute('GET /admin/bulk/{job}', MANAGERS, async (d, ctx) => {
+  const p = await d.bulkAward.progress(ctx.params.job ?? '', Number(ctx.query.rows));
+  const done = p.issuing === 0;
+  const res = layout(
+    ctx,
+    done ? 'Bulk award: done' : 'Bulk award: issuing',
+    html`<p role="status" id="bulk-progress">${p.issued} of ${p.total} issued, ${p.issuing} in progress, ${p.failed.length} failed.</p>
 ${done ? '' : html`<p class="muted">This page refreshes itself every two seconds.</p>`}
 ${
   p.failed.length > 0
@@ -1109,30 +1019,29 @@ ${
       )
     : ''
 }`,
-    );
-    // A plain refresh while it runs: polling without any script.
-    return done ? res : { ...res, headers: { ...res.headers, refresh: '2' } };
-  },
-};
+  );
+  // A plain refresh while it runs: polling without any script.
+  return done ? res : { ...res, headers: { ...res.headers, refresh: '2' } };
+});
 
 const pages: readonly PageRoute[] = [
   dashboard,
-  { method: 'GET', path: '/admin/issuers', allow: ANY, handle: issuersPage() },
+  pageRoute('GET /admin/issuers', ANY, issuersPage()),
   createIssuer,
   issuerPage,
   editIssuer,
-  { method: 'GET', path: '/admin/achievements', allow: ANY, handle: achievementsPage() },
+  pageRoute('GET /admin/achievements', ANY, achievementsPage()),
   createAchievement,
   achievementPage,
   achievementAction,
   reviewQueue,
-  { method: 'GET', path: '/admin/rules', allow: ANY, handle: rulesPage() },
+  pageRoute('GET /admin/rules', ANY, rulesPage()),
   createRule,
   testRule,
   rulePage,
   ruleAction,
-  { method: 'GET', path: '/admin/credentials', allow: MANAGERS, handle: credentialsPage() },
-  { method: 'POST', path: '/admin/credentials', allow: MANAGERS, handle: credentialsPage() },
+  pageRoute('GET /admin/credentials', MANAGERS, credentialsPage()),
+  pageRoute('POST /admin/credentials', MANAGERS, credentialsPage()),
   credentialAction,
   eventsPage,
   bulkPage,
@@ -1152,6 +1061,13 @@ class PageError extends Error {
   }
 }
 const forbiddenPage = () => new PageError(403, 'Your role does not allow this.');
+
+/** The value as the API's schema reads it; a refusal is a 400 page naming each problem. */
+const parsedOr400 = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new PageError(400, issues(parsed.error));
+  return parsed.data;
+};
 
 // ---- sign in and out ----
 
@@ -1311,8 +1227,8 @@ export const consoleRoutes = (d: ConsoleDeps): Record<string, RouteHandler> => {
         try {
           return await p.handle(d, ctx);
         } catch (error) {
-          if (error instanceof PageError) return layout(ctx, 'Problem', problem(error.message), error.status);
-          if (isPermanent(error) && error.expose) return layout(ctx, 'Problem', problem(error.message), error.status);
+          if (error instanceof PageError || (isPermanent(error) && error.expose))
+            return layout(ctx, 'Problem', problem(error.message), error.status);
           throw error;
         }
       },

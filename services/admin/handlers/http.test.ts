@@ -1,101 +1,24 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { AdminStore } from '#shared/adapters/admin-store.dynamodb.ts';
-import { AppStore } from '#shared/adapters/app-store.dynamodb.ts';
-import { createLocalClaimKey } from '#shared/adapters/claim-key.local.ts';
-import { ensureLocalUsers } from '#shared/adapters/local-users.ts';
-import { LOCAL_SESSION, loadLocalSessionKey } from '#shared/adapters/session-key.local.ts';
-import { createLocalSigner, localKeyRef } from '#shared/adapters/signer.local.ts';
-import type { DryRunPromotedV1 } from '#shared/events/dry-run-promoted.v1.ts';
+import { LOCAL_SESSION } from '#shared/adapters/session-key.local.ts';
 import { learnerKey } from '#shared/learner-key.ts';
 import { routeKey, routes } from '#shared/routes/manifest.ts';
 import { makeJwtAuthorizer } from '#shared/runtime/jwt-auth.ts';
 import { demoIssuer } from '#shared/testing/fixtures.ts';
 import { httpEvent, lambdaContext } from '#shared/testing/http.ts';
-import { testTables } from '../../../test/support/dynamo.ts';
-import { makeSignIn } from '../app/session.ts';
-import { makeAdminDeps } from '../wiring.ts';
+import { adminTestBed, BASE, pngHeader } from '../../../test/support/admin.ts';
 import { adminRoutes } from './api.ts';
 import { consoleRouteKeys } from './console.ts';
 import { buildHandler } from './http.ts';
 
 // The module also builds its production handler at import: give its wiring settings it will never use.
-vi.hoisted(() =>
-  Object.assign(process.env, {
-    APP_TABLE_NAME: 'unused',
-    EVENT_BUS_NAME: 'unused',
-    PUBLIC_BASE_URL: 'https://badges.example.edu',
-    SENDER_ADDRESS: 'badges@example.edu',
-    CLAIM_KEY_ID: 'unused',
-    SIGNING_KEY_ID: 'unused',
-    CONSOLE_CLIENT_ID: 'unused',
-    CONSOLE_TOKEN_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/unused',
-    CONSOLE_AUTH_DOMAIN: 'https://unused.auth.eu-west-1.amazoncognito.com',
-  }),
+await vi.hoisted(async () =>
+  Object.assign(process.env, (await import('../../../test/support/admin-env.ts')).UNUSED_ADMIN_ENV),
 );
 
-const BASE = 'https://badges.example.edu';
-const db = await testTables();
-const dataDir = mkdtempSync(join(tmpdir(), 'laurel-admin-'));
-const store = new AdminStore(db.client, db.names.app);
-const appStore = new AppStore(db.client, db.names.app);
-const signer = createLocalSigner({ dataDir });
-const claimKey = createLocalClaimKey({ dataDir });
-const promoted: DryRunPromotedV1[] = [];
-const resent: { credentialId: string; email?: string }[] = [];
-const statusCalls: unknown[][] = [];
-/** Records what the console asks of the status commands (they are tested with their store in services/status). */
-const status = {
-  ...Object.fromEntries(
-    (['revoke', 'suspend', 'reinstate'] as const).map((action) => [
-      action,
-      async (c: { credentialId: string; reason: string; actor: string }) => {
-        statusCalls.push([action, c]);
-        return { credentialId: c.credentialId, action, outcome: 'changed' as const, at: now.toISOString() };
-      },
-    ]),
-  ),
-  revokeMany: async (input: unknown) => {
-    statusCalls.push(['revokeMany', input]);
-    return { matched: 0, revoked: 0, alreadyRevoked: 0, notFound: [], notRevocable: [] };
-  },
-} as unknown as Parameters<typeof makeAdminDeps>[0]['status'];
 let now = new Date('2026-05-14T16:20:00Z');
-
-const sessionKey = await loadLocalSessionKey(dataDir);
-const localUsers = await ensureLocalUsers(dataDir);
-const signIn = makeSignIn({
-  users: async () => (await import('#shared/adapters/local-users.ts')).readLocalUsers(dataDir),
-  key: sessionKey,
-  issuer: `${BASE}/admin/api/session`,
-  clock: { now: () => now },
-});
-
-const handler = buildHandler(
-  makeAdminDeps({
-    store,
-    appStore,
-    keys: {
-      forIssuer: async (slug) => ({
-        keyRef: localKeyRef(slug),
-        publicKeyMultibase: await signer.publicKeyMultibase(localKeyRef(slug)),
-      }),
-    },
-    claimKey,
-    publisher: { dryRunPromoted: async (d) => void promoted.push(d) },
-    resend: async (input) => {
-      resent.push(input);
-      return { credentialId: input.credentialId, expiresAt: '2026-06-13T16:20:00.000Z' };
-    },
-    status,
-    publicBaseUrl: BASE,
-    approvalsRequired: 2,
-    signIn,
-    clock: { now: () => now },
-  }),
-);
+const bed = await adminTestBed({ clock: { now: () => now } });
+const { store, appStore, signer, claimKey, sessionKey, users, promoted, resent, statusCalls } = bed;
+const handler = buildHandler(bed.deps(bed.localSignIn));
 
 /** Claims as API Gateway's JWT authorizer hands them over: strings, arrays as `[a b]`. */
 const who = (sub: string, ...groups: string[]) => ({
@@ -129,16 +52,6 @@ const call = async (key: string, c: Call = {}) => {
   if (c.claims) Object.assign(event.requestContext, { authorizer: { jwt: { claims: c.claims, scopes: null } } });
   const res = await handler(event, lambdaContext);
   return { status: res.statusCode, body: JSON.parse(res.body ?? 'null'), headers: res.headers ?? {} };
-};
-
-const minimalPng = () => {
-  const png = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png, 0);
-  png.writeUInt32BE(13, 8);
-  png.write('IHDR', 12, 'latin1');
-  png.writeUInt32BE(64, 16);
-  png.writeUInt32BE(64, 20);
-  return png;
 };
 
 const achievementBody = (id: string, overrides: Record<string, unknown> = {}) => ({
@@ -230,7 +143,7 @@ describe('admin API: authentication and roles', () => {
   });
 
   it('signs in locally with a token the local authorizer accepts, carrying the roles; a wrong password gets 401', async () => {
-    const admin = localUsers.users.find((u) => u.groups.includes('admin'));
+    const admin = users.find((u) => u.groups.includes('admin'));
     now = new Date();
     const ok = await call('POST /admin/api/session', { body: { email: admin?.email, password: admin?.password } });
     expect(ok.status).toBe(200);
@@ -319,7 +232,7 @@ describe('admin API: issuers and sources', () => {
 
 describe('admin API: images', () => {
   it('stores a PNG at a content-addressed URL, and refuses what is not one', async () => {
-    const png = minimalPng();
+    const png = pngHeader();
     const ok = await call('POST /admin/api/images', {
       claims: DEMO_ADMIN,
       raw: { bytes: png, contentType: 'image/png' },
@@ -357,6 +270,13 @@ describe('admin API: the taxonomy and committee review', () => {
     (await call('GET /admin/api/achievements/{id}', { claims: VIEWER, params: { id } })).body;
   const act = (action: string, id: string, claims: Record<string, string>, body: unknown = {}) =>
     call(`POST /admin/api/achievements/{id}/${action}`, { claims, params: { id }, body });
+  /** The API's edit: the fixture's content (no id, no issuer) with `overrides`. */
+  const edit = (id: string, claims: Record<string, string>, overrides: Record<string, unknown> = {}) =>
+    call('PUT /admin/api/achievements/{id}', {
+      claims,
+      params: { id },
+      body: (({ id: _i, issuerSlug: _s, ...c }) => c)(achievementBody(id, overrides)),
+    });
 
   it('creates a draft, validates every field with a clear message, keeps markup as data', async () => {
     const injection = '<script>alert("x")</script>\u2028"}';
@@ -396,26 +316,14 @@ describe('admin API: the taxonomy and committee review', () => {
   });
 
   it('goes draft → in review → approved by two reviewers who are not authors → published, with an audit trail', async () => {
-    const edited = await call('PUT /admin/api/achievements/{id}', {
-      claims: ADMIN,
-      params: { id: 'data-literacy' },
-      body: (({ id: _i, issuerSlug: _s, ...c }) => c)(achievementBody('data-literacy', { name: 'Data Literacy I' })),
-    });
+    const edited = await edit('data-literacy', ADMIN, { name: 'Data Literacy I' });
     expect(edited.body.versions[0]).toMatchObject({ version: 1, status: 'draft', name: 'Data Literacy I' });
     expect(edited.body.achievement.name).toBe('Data Literacy I');
 
     expect((await act('publish', 'data-literacy', DEMO_ADMIN)).body.code).toBe('REVIEW.WRONG_STATE');
     expect((await act('approve', 'data-literacy', REVIEWER_1)).status).toBe(409);
     expect((await act('submit', 'data-literacy', DEMO_ADMIN)).body.versions[0].status).toBe('in-review');
-    expect(
-      (
-        await call('PUT /admin/api/achievements/{id}', {
-          claims: ADMIN,
-          params: { id: 'data-literacy' },
-          body: (({ id: _i, issuerSlug: _s, ...c }) => c)(achievementBody('x')),
-        })
-      ).body.code,
-    ).toBe('REVIEW.WRONG_STATE');
+    expect((await edit('data-literacy', ADMIN)).body.code).toBe('REVIEW.WRONG_STATE');
 
     // An author who is also a reviewer cannot approve their own work.
     const authorReviewer = who('admin-1', 'admin', 'reviewer');
@@ -453,12 +361,7 @@ describe('admin API: the taxonomy and committee review', () => {
   });
 
   it('makes a new version when a published achievement is edited; the published one stays awarded until v2 is published', async () => {
-    const content = (({ id: _i, issuerSlug: _s, ...c }) => c)(achievementBody('x', { name: 'Data Literacy II' }));
-    const edited = await call('PUT /admin/api/achievements/{id}', {
-      claims: DEMO_ADMIN,
-      params: { id: 'data-literacy' },
-      body: content,
-    });
+    const edited = await edit('data-literacy', DEMO_ADMIN, { name: 'Data Literacy II' });
     expect(edited.body.achievement).toMatchObject({
       name: 'Data Literacy I',
       status: 'published',
@@ -519,15 +422,7 @@ describe('admin API: the taxonomy and committee review', () => {
     const retired = await act('retire', 'data-literacy', DEMO_ADMIN, { comment: 'Replaced by the new programme.' });
     expect(retired.body.achievement.status).toBe('retired');
     expect((await appStore.getAchievement('data-literacy'))?.status).toBe('retired');
-    expect(
-      (
-        await call('PUT /admin/api/achievements/{id}', {
-          claims: ADMIN,
-          params: { id: 'data-literacy' },
-          body: (({ id: _i, issuerSlug: _s, ...c }) => c)(achievementBody('x')),
-        })
-      ).body.code,
-    ).toBe('ACHIEVEMENT.RETIRED');
+    expect((await edit('data-literacy', ADMIN)).body.code).toBe('ACHIEVEMENT.RETIRED');
   });
 
   it('gives achievements made before versions (CLI, demo seed) a version 1 on their first change', async () => {
@@ -539,11 +434,7 @@ describe('admin API: the taxonomy and committee review', () => {
       criteria: { narrative: 'x' },
       status: 'published',
     });
-    const edited = await call('PUT /admin/api/achievements/{id}', {
-      claims: ADMIN,
-      params: { id: 'legacy' },
-      body: (({ id: _i, issuerSlug: _s, ...c }) => c)(achievementBody('x', { name: 'Legacy 2' })),
-    });
+    const edited = await edit('legacy', ADMIN, { name: 'Legacy 2' });
     expect(edited.body.versions.map((v: { version: number; status: string }) => `${v.version} ${v.status}`)).toEqual([
       '1 published',
       '2 draft',

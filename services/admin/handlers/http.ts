@@ -59,11 +59,11 @@ const guard =
       body = parsed.data;
     }
     const bytes = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
-    const result = await route.handle(deps)({
+    const result = await route.handle(deps, {
       actor: actor as never,
       params: (event.pathParameters ?? {}) as Record<string, string>,
-      query: query?.data as never,
-      body: body as never,
+      query: query?.data,
+      body,
       raw: { bytes, contentType: event.headers['content-type'] },
     });
     return json(route.status ?? 200, result, NO_STORE);
