@@ -92,7 +92,7 @@ export function costPerThousand(work: CredentialWork, prices = PRICES): { lines:
   lines.push(
     {
       service: 'DynamoDB',
-      what: `${work.dynamodb.writeUnits} WRU + ${work.dynamodb.readUnits} RRU (on-demand)`,
+      what: `${round2(work.dynamodb.writeUnits)} WRU + ${round2(work.dynamodb.readUnits)} RRU (on-demand)`,
       dollarsPerThousand:
         (k *
           (work.dynamodb.writeUnits * prices.dynamodb.perMillionWriteRequestUnits +
@@ -201,3 +201,6 @@ export function idleMonthly(
     totalPastFreeTier: lines.reduce((s, l) => s + l.dollarsPastFreeTier, 0),
   };
 }
+
+/** A unit count as the report prints it: sums of fractional counts carry float noise (21.009999999999998). */
+const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -105,7 +105,10 @@ export function renderReport(r: BenchReport): string {
             `${x.signingCeiling.credentialsPerSecond}/s (${x.signingCeiling.msPerCredential} ms each)`,
           ],
           ['pipeline ÷ ceiling', b.ratioToSigningCeiling],
-          ['event → email p50 / p95 / p99', `${b.latencyMs.p50} / ${b.latencyMs.p95} / ${b.latencyMs.p99} ms`],
+          [
+            'event → email p50 / p95 / p99',
+            [b.latencyMs.p50, b.latencyMs.p95, b.latencyMs.p99].map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' / '),
+          ],
           ['lost (credentials / emails)', `${b.lost.credentials} / ${b.lost.emails}`],
           ['duplicated (credentials / emails)', `${b.duplicated.credentials} / ${b.duplicated.emails}`],
           ['dead letters; messages retried', `${b.deadLetters}; ${b.retriedMessages}`],
