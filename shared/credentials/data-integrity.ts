@@ -1,9 +1,9 @@
 import { createHash, type KeyObject, verify as verifySignature } from 'node:crypto';
 import { base58 } from '@scure/base';
-import { type CanonizeOptions, canonizeProofConfig, canonize as canonizeRdf, type SharedPart } from './canonize.ts';
+import { type CanonizeOptions, canonize as canonizeRdf } from './canonize.ts';
 import { isDateTimeStamp } from './date-time.ts';
 
-export type { CanonizeOptions, SharedPart } from './canonize.ts';
+export type { CanonizeOptions } from './canonize.ts';
 
 export const PROOF_TYPE = 'DataIntegrityProof';
 export const CRYPTOSUITE = 'eddsa-rdfc-2022';
@@ -39,17 +39,6 @@ export type SignFn = (data: Uint8Array) => Promise<Uint8Array>;
 export type ResolvePublicKey = (verificationMethod: string) => Promise<KeyObject>;
 
 /**
- * The parts of a credential that repeat from one credential to the next of the same achievement: the issuer
- * profile, the OB achievement, and the schema reference. Signing reuses their RDF (see canonize.ts); the bytes
- * signed are the same as without.
- */
-export const CREDENTIAL_SHARED_PARTS: readonly SharedPart[] = [
-  ['issuer'],
-  ['credentialSubject', 'achievement'],
-  ['credentialSchema'],
-];
-
-/**
  * RDFC-1.0 canonical N-Quads of a JSON-LD document, in safe mode: any term the contexts do not define, or any
  * relative IRI, throws instead of being dropped, so nothing in the JSON can escape the signature.
  */
@@ -67,7 +56,8 @@ const withoutProof = (doc: JsonObject): JsonObject => {
 
 /**
  * The eddsa-rdfc-2022 hashing step: `SHA256(canon(proofConfig)) || SHA256(canon(unsecuredDocument))`, 64 bytes.
- * `proofConfig` must already carry the document's `@context`.
+ * `proofConfig` must already carry the document's `@context`. A proof configuration always comes from the template
+ * of its shape (they differ in `created` alone); the document only when `options.templates` says so.
  */
 export const hashData = async (
   unsecured: JsonObject,
@@ -75,7 +65,7 @@ export const hashData = async (
   options: CanonizeOptions = {},
 ): Promise<Uint8Array> => {
   const [proofCanon, docCanon] = await Promise.all([
-    canonizeProofConfig(proofConfig, options),
+    canonize(proofConfig, { ...options, templates: true }),
     canonize(unsecured, options),
   ]);
   return Buffer.concat([sha256(proofCanon), sha256(docCanon)]);
@@ -118,7 +108,7 @@ export const createProof = async (
   const data = await hashData(
     unsecured,
     { ...proof, '@context': unsecured['@context'] },
-    { sharedParts: CREDENTIAL_SHARED_PARTS, ...canonizeOptions },
+    { templates: true, ...canonizeOptions },
   );
   const signature = await sign(data);
   if (signature.length !== 64) throw new Error(`signer returned ${signature.length} bytes, expected 64 (Ed25519)`);
