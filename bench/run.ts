@@ -304,8 +304,10 @@ async function main() {
       else if (part === 'cold-start') {
         const coldStart = measured as Measured<ColdStartReport>;
         const before = previous.coldStart;
-        // The last run's deployed figures, so a change to the bundling reads as before → after in one table.
-        if (before) {
+        // The figures before the bundling work, carried from report to report, so each run reads as before → after in
+        // one table; without them (a first run, or the report deleted), the last run's deployed figures.
+        if (before?.result.previous) coldStart.result.previous = before.result.previous;
+        else if (before) {
           coldStart.result.previous = {
             at: before.at,
             commit: previous.commit ?? 'unknown',
