@@ -358,7 +358,7 @@ describe('console pages: CSV bulk award', () => {
       event: { learner: { name: 'Bea, Two' } },
     });
 
-    // Progress: running, then done once the promote function has issued
+    // Progress: running, then done once the award function has issued
     const running = await call('GET /admin/bulk/{job}', {
       cookies: demoAdmin,
       params: { job: job ?? '' },
