@@ -164,7 +164,10 @@ export function costModel(pipeline: PipelineReport, idle: BenchReport['idle']) {
     prices: PRICES,
     perThousand: [
       scenario('one event at a time (an invocation per credential)', pipeline.sequential),
-      scenario('burst, batches of up to 10, 10% duplicates', pipeline.burst),
+      scenario(
+        `burst, award batches of up to ${pipeline.queues.award?.batchSize ?? '?'}, 10% duplicates`,
+        pipeline.burst,
+      ),
     ],
     target: 0.25,
     idleMonthly: idleCost && {
