@@ -36,6 +36,8 @@ export interface Measured<T> {
   at: string;
   seconds: number;
   loadAverage: { before: number[]; after: number[] };
+  /** The commit measured (a part not rerun keeps its own, so a report can mix runs and says so). */
+  commit?: string;
   result: T;
 }
 
@@ -301,7 +303,7 @@ async function main() {
         process.stderr.write(`bench: ${part} FAILED: ${String(error)}\n`);
         continue;
       }
-      const measured = JSON.parse(await readFile(out, 'utf8'));
+      const measured = { ...JSON.parse(await readFile(out, 'utf8')), commit: report.commit };
       if (part === 'signing') report.signing = measured;
       else if (part === 'pipeline') report.pipeline = measured;
       else if (part === 'cold-start') {
