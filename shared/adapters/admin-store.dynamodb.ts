@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   PutCommand,
@@ -105,18 +105,6 @@ export class AdminStore extends TableStore {
     });
   }
 
-  private async putIfAbsent(item: Item): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
   private async transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -158,25 +146,19 @@ export class AdminStore extends TableStore {
     const names = Object.fromEntries(fields.map((f) => [`#${f}`, f]));
     const set = fields.filter((f) => profile[f] !== undefined);
     const remove = fields.filter((f) => profile[f] === undefined);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.issuer(slug),
-          UpdateExpression: [
-            `SET ${set.map((f) => `#${f} = :${f}`).join(', ')}`,
-            remove.length ? `REMOVE ${remove.map((f) => `#${f}`).join(', ')}` : '',
-          ].join(' '),
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: Object.fromEntries(set.map((f) => [`:${f}`, profile[f]])),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.writeIf(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.issuer(slug),
+        UpdateExpression: [
+          `SET ${set.map((f) => `#${f} = :${f}`).join(', ')}`,
+          remove.length ? `REMOVE ${remove.map((f) => `#${f}`).join(', ')}` : '',
+        ].join(' '),
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: Object.fromEntries(set.map((f) => [`:${f}`, profile[f]])),
+      }),
+    );
   }
 
   async listSources(): Promise<string[]> {

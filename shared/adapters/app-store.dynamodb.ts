@@ -108,19 +108,15 @@ export class AppStore extends TableStore {
    * rejection goes under `<eventId>/<deliveryId>` so neither record is lost.
    */
   async recordRejection(record: EventRecord, deliveryId: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.event(record.eventId), ...keys.eventLog(record.receivedAt, record.eventId), ...record },
-          ConditionExpression: 'attribute_not_exists(pk) OR outcome = :rejected',
-          ExpressionAttributeValues: { ':rejected': 'rejected' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      await this.recordEvent({ ...record, eventId: `${record.eventId}/${deliveryId}` });
-    }
+    const recorded = await this.writeIf(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.event(record.eventId), ...keys.eventLog(record.receivedAt, record.eventId), ...record },
+        ConditionExpression: 'attribute_not_exists(pk) OR outcome = :rejected',
+        ExpressionAttributeValues: { ':rejected': 'rejected' },
+      }),
+    );
+    if (!recorded) await this.recordEvent({ ...record, eventId: `${record.eventId}/${deliveryId}` });
   }
 
   async getEvent(eventId: string): Promise<EventRecord | undefined> {
@@ -285,19 +281,12 @@ export class AppStore extends TableStore {
    * another run got there first, so each reminder is sent by one run at most.
    */
   async advanceReminder(credentialId: string, step: number, next?: ReminderRecord): Promise<boolean> {
-    try {
-      const condition = { ConditionExpression: 'step = :step', ExpressionAttributeValues: { ':step': step } };
-      if (next)
-        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.reminderItem(next), ...condition }));
-      else
-        await this.doc.send(
-          new DeleteCommand({ TableName: this.tableName, Key: keys.reminder(credentialId), ...condition }),
-        );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const condition = { ConditionExpression: 'step = :step', ExpressionAttributeValues: { ':step': step } };
+    return this.writeIf(
+      next
+        ? new PutCommand({ TableName: this.tableName, Item: this.reminderItem(next), ...condition })
+        : new DeleteCommand({ TableName: this.tableName, Key: keys.reminder(credentialId), ...condition }),
+    );
   }
 
   /** Drops a credential's pending reminder, if any (claimed, unsubscribed, bounced, link expired). */
@@ -570,22 +559,16 @@ export class AppStore extends TableStore {
     from.forEach((f, i) => {
       values[`:from${i}`] = f;
     });
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.dryRun(eventId, ruleId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.writeIf(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.dryRun(eventId, ruleId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
   }
 
   /** An uploaded badge image, by its file name (`<sha256>.<png|svg>`). */
@@ -658,32 +641,26 @@ export class AppStore extends TableStore {
    */
   async saveIssuerKeys(before: Issuer, after: Issuer): Promise<boolean> {
     const parsed = issuerItem.parse(after);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.issuer(before.slug),
-          UpdateExpression: 'SET #keys = :keys, keyRef = :keyRef, keyFragment = :keyFragment, publicKeyMultibase = :pk',
-          ConditionExpression: before.keys
-            ? 'attribute_exists(pk) AND keyRef = :oldKeyRef AND size(#keys) = :oldCount'
-            : 'attribute_exists(pk) AND keyRef = :oldKeyRef AND attribute_not_exists(#keys)',
-          ExpressionAttributeNames: { '#keys': 'keys' },
-          ExpressionAttributeValues: {
-            // A record without a list gets one, so the guard below works from then on.
-            ':keys': issuerKeys(parsed),
-            ':keyRef': parsed.keyRef,
-            ':keyFragment': parsed.keyFragment,
-            ':pk': parsed.publicKeyMultibase,
-            ':oldKeyRef': before.keyRef,
-            ...(before.keys ? { ':oldCount': before.keys.length } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.writeIf(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.issuer(before.slug),
+        UpdateExpression: 'SET #keys = :keys, keyRef = :keyRef, keyFragment = :keyFragment, publicKeyMultibase = :pk',
+        ConditionExpression: before.keys
+          ? 'attribute_exists(pk) AND keyRef = :oldKeyRef AND size(#keys) = :oldCount'
+          : 'attribute_exists(pk) AND keyRef = :oldKeyRef AND attribute_not_exists(#keys)',
+        ExpressionAttributeNames: { '#keys': 'keys' },
+        ExpressionAttributeValues: {
+          // A record without a list gets one, so the guard below works from then on.
+          ':keys': issuerKeys(parsed),
+          ':keyRef': parsed.keyRef,
+          ':keyFragment': parsed.keyFragment,
+          ':pk': parsed.publicKeyMultibase,
+          ':oldKeyRef': before.keyRef,
+          ...(before.keys ? { ':oldCount': before.keys.length } : {}),
+        },
+      }),
+    );
   }
 
   async getApiClient(clientId: string): Promise<ApiClient | undefined> {
@@ -700,16 +677,4 @@ export class AppStore extends TableStore {
   }
 
   // ---- end of issuer keys and VC-API clients ----
-
-  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
 }

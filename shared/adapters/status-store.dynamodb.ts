@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
@@ -237,50 +233,34 @@ export class StatusStore extends TableStore {
   private async claimIndex(listId: string, request: AllocateStatusRequest): Promise<number> {
     for (let draw = 0; draw < MAX_INDEX_DRAWS; draw++) {
       const index = this.random(this.listLength);
-      try {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: {
-              ...keys.statusIndex(listId, index),
-              ...(request.purpose === 'revocation' && request.achievementId
-                ? keys.achievementCredential(request.achievementId, request.credentialId)
-                : {}),
-              listId,
-              index,
-              credentialId: request.credentialId,
-              purpose: request.purpose,
-              achievementId: request.achievementId,
-              allocatedAt: request.at,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return index;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
+      const claimed = await this.putIfAbsent({
+        ...keys.statusIndex(listId, index),
+        ...(request.purpose === 'revocation' && request.achievementId
+          ? keys.achievementCredential(request.achievementId, request.credentialId)
+          : {}),
+        listId,
+        index,
+        credentialId: request.credentialId,
+        purpose: request.purpose,
+        achievementId: request.achievementId,
+        allocatedAt: request.at,
+      });
+      if (claimed) return index;
     }
     throw new Error(`status list ${listId}: ${MAX_INDEX_DRAWS} index draws all collided`);
   }
 
   /** Takes one slot of the head's list; false when the head has moved on or the list is at capacity. */
   private async reserveSlot(head: StatusHead): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.statusHead(head.issuerSlug, head.purpose),
-          UpdateExpression: 'ADD allocated :one',
-          ConditionExpression: 'listId = :list AND allocated < :capacity',
-          ExpressionAttributeValues: { ':one': 1, ':list': head.listId, ':capacity': this.listCapacity },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return this.writeIf(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.statusHead(head.issuerSlug, head.purpose),
+        UpdateExpression: 'ADD allocated :one',
+        ConditionExpression: 'listId = :list AND allocated < :capacity',
+        ExpressionAttributeValues: { ':one': 1, ':list': head.listId, ':capacity': this.listCapacity },
+      }),
+    );
   }
 
   // ---- lists ----
@@ -309,18 +289,15 @@ export class StatusStore extends TableStore {
 
   /** Caches a signed list credential unless a newer one (higher version, or same version valid longer) is there. */
   async saveSignedStatusList(signed: SignedStatusList): Promise<void> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.statusListSigned(signed.listId), ...signed },
-          ConditionExpression: 'attribute_not_exists(pk) OR version < :v OR (version = :v AND validUntil < :until)',
-          ExpressionAttributeValues: { ':v': signed.version, ':until': signed.validUntil },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Not written when a newer one is there: nothing to do then.
+    await this.writeIf(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.statusListSigned(signed.listId), ...signed },
+        ConditionExpression: 'attribute_not_exists(pk) OR version < :v OR (version = :v AND validUntil < :until)',
+        ExpressionAttributeValues: { ':v': signed.version, ':until': signed.validUntil },
+      }),
+    );
   }
 
   // ---- status changes ----

@@ -1,5 +1,12 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type CredentialRecord, stripKeys } from '../tables/app-table.ts';
 import { credentialFromItems, credentialItemsQuery, lacksDocument } from '../tables/credential-items.ts';
 
@@ -19,6 +26,24 @@ export abstract class TableStore {
       new GetCommand({ TableName: this.tableName, Key: key, ...(consistent && { ConsistentRead: true }) }),
     );
     return stripKeys(out.Item);
+  }
+
+  /** A conditional write: true when it was made, false when its condition failed (another writer got there first). */
+  protected async writeIf(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Puts `item` unless an item with its key is there: false when one was. */
+  protected putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
+    return this.writeIf(
+      new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   /**
